@@ -1,0 +1,242 @@
+"""Cleaning scraped pages: keep every sentence of the article body, record every line removed.
+
+A page is read line by line. Each line is kept or dropped with a reason that a reader can audit
+in ``corpus.dropped``. The rules, in the order they are tried:
+
+1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
+2. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …);
+3. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …);
+4. photo credits and captions (a credit line, a caption ending in a credit, ", left,");
+5. signatures ("With Post Wires", "… contributed to this report");
+6. lines repeated verbatim on many pages of the same outlet (``min_pages``);
+7. lines that are not sentences (no closing punctuation: links, labels, caption heads);
+8. context rules: a short sentence right below a caption head that names the same people is its
+   caption, a line just above a credit is a caption, a line between two captions is a caption,
+   and a line between two prompts belongs to the prompt block.
+
+Example:
+    >>> text, dropped, header = clean_page("Skip to content\\nIt rained.\\nWith Post Wires")
+    >>> text
+    'It rained.'
+    >>> [row["reason"] for row in dropped]
+    ['prompt or navigation', 'signature']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
+
+TERMINAL = tuple(".!?…:;\"”’')]")
+MONTHS = (
+    "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+)
+BYLINE = re.compile(
+    rf"^(?:by|By|BY)\s+(?P<author>[A-Z][\w.'’-]+(?:\s+(?:and\s+)?(?!(?:{MONTHS})\b)[A-Z][\w.'’-]+){{0,5}})"
+    rf"(?:\s*[,|·-]?\s*(?P<date>(?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})"
+    rf"(?:,?\s+(?P<time>\d{{1,2}}:\d{{2}}\s*[AaPp]\.?[Mm]\.?))?)?(?P<rest>.*)$"
+)
+FOOTER = re.compile(
+    r"^(news feed|more news|editors?['’]? picks|related( articles| stories| coverage)?|"
+    r"read more|recommended( for you)?|most (read|popular)|trending( now)?|"
+    r"you may also like|comments?|latest news|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+PROMPT = re.compile(
+    r"(\bsubscri(be|bed|ption)\b|\bnewsletter|\bsign(ed)? up\b|\bpaywall|\bdonat(e|ion)|"
+    r"\bhelp us\b|\bwill you help\b|\bbecome a (member|subscriber)|\b\d[\d,]* members\b|"
+    r"\benter your email|\bemail address\b|\bindicates required\b|\bsuccessful+y subscribed|"
+    r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
+    r"\baudio is (created|generated)\b|\blisten to this article\b|^\d+ min read$|"
+    r"^story continued below$|^advertisement$|\bclick here\b|^share (this|on)\b|"
+    r"^follow us\b|\bsupport (our|independent) journalism\b|\bstand behind\b.*\bjournalism\b)",
+    re.IGNORECASE,
+)
+CREDIT = re.compile(
+    r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
+    r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
+    re.IGNORECASE,
+)
+CAPTION_MARKER = re.compile(r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|\bpictured\b")
+CREDIT_IN_PARENS = re.compile(
+    r"\(([^()]*(/|photo by|getty|reuters|afp|ap photo)[^()]*)\)\s*$", re.IGNORECASE
+)
+SIGNATURE = re.compile(
+    r"^(with\s+(post\s+)?wires|.*contributed to this report\.?|.*\bwire services?\b\.?|"
+    r"additional reporting by .*|reporting by .*; editing by .*)$",
+    re.IGNORECASE,
+)
+WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
+NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+@dataclass
+class Header:
+    """What the top of a page says about itself: headline, author and local date/time."""
+
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+def count_words(text: str) -> int:
+    """Return the number of words in ``text``.
+
+    >>> count_words("Xi’s visit, 21 Feb.")
+    4
+    """
+    return len(WORD.findall(text))
+
+
+def is_sentence(line: str) -> bool:
+    """Return True when ``line`` ends like a sentence (closing punctuation or quote)."""
+    return line.rstrip().endswith(TERMINAL) and not line.rstrip().endswith(("—", "–"))
+
+
+def repeated_lines(
+    documents: pd.DataFrame, *, min_pages: int = 3, min_share: float = 0.05
+) -> set[tuple[str, str]]:
+    """Return the (source, line) pairs that recur verbatim on many pages of one outlet.
+
+    A line counts when it is on at least ``min_pages`` pages of the outlet and on at least
+    ``min_share`` of them: on a large corpus that is strong evidence of boilerplate.
+    """
+    pages_per_line: Counter[tuple[str, str]] = Counter()
+    pages_per_source: Counter[str] = Counter()
+    for source, raw_text in zip(documents["source"], documents["raw_text"], strict=True):
+        source = source or ""
+        pages_per_source[source] += 1
+        lines = {line.strip() for line in raw_text.split("\n") if line.strip()}
+        pages_per_line.update((source, line) for line in lines)
+    return {
+        (source, line)
+        for (source, line), pages in pages_per_line.items()
+        if pages >= min_pages and pages >= min_share * pages_per_source[source]
+    }
+
+
+def _read_header(lines: list[str], known_title: str | None) -> tuple[dict[int, str], Header]:
+    """Find the headline and byline near the top; return {line index: reason} and the header."""
+    reasons: dict[int, str] = {}
+    header = Header()
+    top = [i for i, line in enumerate(lines[:40]) if line.strip()]
+    byline_at = next((i for i in top if BYLINE.match(lines[i].strip())), None)
+    if byline_at is not None:
+        match = BYLINE.match(lines[byline_at].strip())
+        header.author = match["author"].strip()
+        if match["date"]:
+            header.published = " ".join(filter(None, [match["date"], match["time"]]))
+        reasons[byline_at] = "byline (author and date read from it)"
+        before = [i for i in top if i < byline_at]
+        if before and not is_sentence(lines[before[-1]]):
+            title_at = before[-1]
+            header.title = lines[title_at].strip()
+            reasons[title_at] = "headline (kept as title)"
+            for i in before[:-1]:
+                reasons.setdefault(i, "page header above the headline")
+    if header.title is None and top:
+        first = lines[top[0]].strip()
+        same_as_known = known_title and _squash(first) == _squash(known_title)
+        if same_as_known or (not known_title and not is_sentence(first) and count_words(first) > 3):
+            header.title = first
+            reasons[top[0]] = "headline (kept as title)"
+    return reasons, header
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _line_reason(line: str) -> str | None:
+    """Return why a line on its own is not article body, or None if it may be body."""
+    if PROMPT.search(line):
+        return "prompt or navigation"
+    if SIGNATURE.match(line):
+        return "signature"
+    if CREDIT_IN_PARENS.search(line) or CAPTION_MARKER.search(line):
+        return "photo caption"
+    if CREDIT.search(line) and count_words(line) <= 8 and not line.endswith("."):
+        return "photo credit"
+    if not is_sentence(line):
+        return "not a sentence (headline, link, caption or label)"
+    return None
+
+
+def _shared_names(first: str, second: str) -> int:
+    return len(set(NAME_TOKEN.findall(first)) & set(NAME_TOKEN.findall(second)))
+
+
+def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
+    """Extend caption and prompt decisions to the lines their neighbours give away."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    caption_like = ("photo caption", "photo credit")
+    for _ in range(2):
+        for position, i in enumerate(filled):
+            if i in reasons:
+                continue
+            line = lines[i].strip()
+            before = filled[position - 1] if position > 0 else None
+            after = filled[position + 1] if position + 1 < len(filled) else None
+            reason_before = reasons.get(before, "") if before is not None else ""
+            reason_after = reasons.get(after, "") if after is not None else ""
+            short_plain = count_words(line) <= 30 and not re.search(r"[“”\"]", line)
+            if reason_after == "photo credit" and short_plain:
+                reasons[i] = "photo caption (above a credit)"
+            elif (
+                short_plain
+                and reason_before.startswith(("not a sentence", "photo caption"))
+                and count_words(lines[before]) >= 6
+                and _shared_names(lines[before], line) >= 2
+            ):
+                reasons[i] = "photo caption (below a caption head naming the same people)"
+            elif reason_before.startswith(caption_like) and reason_after.startswith(caption_like):
+                reasons[i] = "photo caption (between captions)"
+            elif reason_before == "prompt or navigation" and reason_after == reason_before:
+                reasons[i] = "prompt or navigation (inside a block of prompts)"
+
+
+def clean_page(
+    raw_text: str,
+    *,
+    title: str | None = None,
+    boilerplate: set[str] | frozenset[str] = frozenset(),
+) -> tuple[str, list[dict], Header]:
+    """Return the clean body text, the dropped lines (dicts) and what the header said.
+
+    Args:
+        raw_text: the page or record text as read, lines separated by ``\\n``.
+        title: the title known from metadata, if any (its line on the page is then dropped).
+        boilerplate: lines known to repeat across this outlet's pages.
+    """
+    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reasons, header = _read_header(lines, title)
+    body_started = False
+    for i, raw_line in enumerate(lines):
+        line = raw_line.strip()
+        if not line or i in reasons:
+            continue
+        if body_started and FOOTER.match(line):
+            for j in range(i, len(lines)):
+                if lines[j].strip():
+                    reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
+            break
+        reason = _line_reason(line)
+        if reason is None and line in boilerplate:
+            reason = "repeated on many pages of this outlet"
+        if reason is None:
+            body_started = True
+        else:
+            reasons[i] = reason
+    _apply_context(lines, reasons)
+    kept = [line.strip() for i, line in enumerate(lines) if line.strip() and i not in reasons]
+    dropped = [
+        {"line_no": i + 1, "text": lines[i].strip(), "reason": reason}
+        for i, reason in sorted(reasons.items())
+    ]
+    return "\n\n".join(kept), dropped, header
