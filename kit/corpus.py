@@ -1,0 +1,350 @@
+"""The ``Corpus``: tidy frames of one collection of articles, and the questions asked of them.
+
+Every frame is a pandas DataFrame with one row per thing (see DESIGN.md, "The contract").
+``filter`` returns a new Corpus with every frame filtered consistently; the counting methods
+return tidy frames that ``kit.charts`` draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit.errors import value_invalid_msg
+
+FREQUENCIES = {"D": "D", "W": "W-MON", "M": "M"}
+FRAMES = (
+    "articles",
+    "dropped",
+    "sentences",
+    "mentions",
+    "stance",
+    "descriptors",
+    "quotes",
+    "citations",
+    "problems",
+)
+ARTICLE_COLUMNS = [
+    "doc_id", "source", "title", "author", "published", "url", "text", "n_words", "path", "story",
+]  # fmt: skip
+
+
+def _as_list(value: Any) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _timestamp(value: Any, *, end: bool = False) -> pd.Timestamp | None:
+    """Return a UTC timestamp; a bare date as ``end`` means the end of that day."""
+    if value is None:
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    is_bare_date = isinstance(value, str) and len(value) <= 10 or stamp == stamp.normalize()
+    if end and is_bare_date:
+        stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    return stamp
+
+
+def period_start(published: pd.Series, freq: str) -> pd.Series:
+    """Return the start of the day, week (Monday) or month of each timestamp, in UTC."""
+    if freq not in FREQUENCIES:
+        raise ValueError(value_invalid_msg("freq", freq, FREQUENCIES))
+    naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
+    return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.dt.tz_localize("UTC")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A collection of articles as tidy frames, with filters and counts.
+
+    Example:
+        >>> import kit
+        >>> corpus = kit.load()  # the two bundled founding pages
+        >>> corpus.filter(source="Kyiv Independent").top_entities(3)  # doctest: +SKIP
+    """
+
+    articles: pd.DataFrame
+    dropped: pd.DataFrame
+    sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    stance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    descriptors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    citations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["path", "reason"]))
+    meta: dict = field(default_factory=dict, compare=False)
+    # The articles before any entity filter: denominators for normalised counts.
+    universe: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    # ---- overview -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        summary = self.summary()
+        span = summary["date span"]
+        return (
+            f"<Corpus: {summary['articles']} articles from {summary['outlets']} outlets"
+            f"{', ' + span if span else ''}; {summary['mentions']} mentions of "
+            f"{summary['entities']} entities; {summary['problems']} problems>"
+        )
+
+    def summary(self) -> dict:
+        """Return the headline numbers: articles, outlets, date span, mentions, problems."""
+        published = self.articles["published"].dropna()
+        span = ""
+        if len(published):
+            span = f"{published.min():%Y-%m-%d} to {published.max():%Y-%m-%d}"
+        return {
+            "articles": len(self.articles),
+            "outlets": self.articles["source"].nunique(),
+            "date span": span,
+            "undated articles": int(self.articles["published"].isna().sum()),
+            "words": int(self.articles["n_words"].sum()),
+            "mentions": len(self.mentions),
+            "entities": self.mentions["entity"].nunique() if len(self.mentions) else 0,
+            "dropped lines": len(self.dropped),
+            "problems": len(self.problems),
+        }
+
+    @property
+    def sources(self) -> list[str]:
+        """Return the outlets, sorted."""
+        return sorted(self.articles["source"].dropna().unique())
+
+    def entities(self, label: str | None = None) -> list[str]:
+        """Return the entities, most mentioned first (optionally of one spaCy label)."""
+        mentions = self.mentions
+        if label is not None:
+            mentions = mentions[mentions["label"].isin(_as_list(label))]
+        return mentions["entity"].value_counts().index.tolist()
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return {name: frame} for every contract frame."""
+        return {name: getattr(self, name) for name in FRAMES}
+
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """Write every frame to ``folder/<name>.csv`` and return the paths written."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in self.frames().items():
+            path = folder / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            written.append(path)
+        return written
+
+    # ---- filtering --------------------------------------------------------------------------
+    def filter(
+        self,
+        *,
+        entity: str | Iterable[str] | None = None,
+        source: str | Iterable[str] | None = None,
+        start: Any = None,
+        end: Any = None,
+        label: str | Iterable[str] | None = None,
+    ) -> Corpus:
+        """Return a Corpus restricted to some entities, outlets, dates or entity types.
+
+        ``source``, ``start`` and ``end`` (inclusive; a bare date means the whole day) select
+        articles. ``entity`` and ``label`` select mentions and keep the articles that have one;
+        entity-level frames (mentions, stance, descriptors) keep only those entities' rows,
+        quotes keep those entities' own quotes, and article-level frames (articles, sentences,
+        dropped, citations) keep the selected articles.
+        """
+        start_at, end_at = _timestamp(start), _timestamp(end, end=True)
+
+        def select_articles(articles: pd.DataFrame) -> pd.DataFrame:
+            if source is not None:
+                articles = articles[articles["source"].isin(_as_list(source))]
+            if start_at is not None:
+                articles = articles[articles["published"] >= start_at]
+            if end_at is not None:
+                articles = articles[articles["published"] <= end_at]
+            return articles
+
+        articles = select_articles(self.articles)
+        universe = select_articles(self.universe if self.universe is not None else self.articles)
+        mentions = self.mentions[self.mentions["doc_id"].isin(articles["doc_id"])]
+        entity_level = {}
+        if entity is not None or label is not None:
+            if label is not None:
+                mentions = mentions[mentions["label"].isin(_as_list(label))]
+            if entity is not None:
+                mentions = mentions[mentions["entity"].isin(_as_list(entity))]
+            articles = articles[articles["doc_id"].isin(mentions["doc_id"])]
+            kept_entities = set(mentions["entity"])
+            for name, column in (("stance", "entity"), ("descriptors", "entity"),
+                                 ("quotes", "speaker")):  # fmt: skip
+                frame = getattr(self, name)
+                if column in frame:
+                    entity_level[name] = frame[frame[column].isin(kept_entities)]
+        doc_ids = articles["doc_id"]
+        changes = {"articles": articles, "mentions": mentions, "universe": universe}
+        for name in ("dropped", "sentences", "stance", "descriptors", "quotes", "citations"):
+            frame = entity_level.get(name, getattr(self, name))
+            if "doc_id" in frame:
+                frame = frame[frame["doc_id"].isin(doc_ids)]
+            changes[name] = frame
+        return replace(self, **changes)
+
+    # ---- counting ---------------------------------------------------------------------------
+    def mention_counts(
+        self,
+        by: str | Iterable[str] = ("entity", "source"),
+        *,
+        freq: str | None = None,
+        fill_zeros: bool = False,
+    ) -> pd.DataFrame:
+        """Return mentions counted by ``by`` (and by period with ``freq``), raw and normalised.
+
+        Columns: the ``by`` columns, ``published`` (period start; NaT for undated articles)
+        when ``freq`` is "D", "W" or "M", then ``mentions``, ``articles`` (articles that
+        mention it), ``per_1000_words`` (mentions per 1,000 words the same outlets published
+        in the same period) and ``article_share`` (share of those articles that mention it).
+        An outlet that simply publishes more does not look more obsessed on the normalised
+        measures.
+
+        Example:
+            >>> import kit
+            >>> kit.load().mention_counts(freq="D").columns.tolist()  # doctest: +SKIP
+            ['entity', 'source', 'published', 'mentions', 'articles', 'per_1000_words', ...]
+        """
+        by = [by] if isinstance(by, str) else list(by)
+        unknown = [column for column in by if column not in self.mentions.columns]
+        if unknown:
+            raise ValueError(value_invalid_msg("by", unknown[0], self.mentions.columns))
+        keys = list(by)
+        mentions = self.mentions
+        universe = self.universe if self.universe is not None else self.articles
+        universe = universe[["doc_id", "published", "n_words", "source", "story"]]
+        if freq is not None:
+            mentions = mentions.assign(published=period_start(mentions["published"], freq))
+            universe = universe.assign(published=period_start(universe["published"], freq))
+            keys.append("published")
+        grouped = mentions.groupby(keys, dropna=False, observed=True)
+        counts = grouped.agg(mentions=("doc_id", "size"), articles=("doc_id", "nunique"))
+        counts = counts.reset_index()
+        article_keys = [key for key in keys if key in ("source", "published", "story")]
+        if article_keys:
+            totals = universe.groupby(article_keys, dropna=False).agg(
+                words_total=("n_words", "sum"), articles_total=("doc_id", "nunique")
+            )
+            counts = counts.join(totals, on=article_keys)
+        else:
+            counts["words_total"] = universe["n_words"].sum()
+            counts["articles_total"] = universe["doc_id"].nunique()
+        if fill_zeros and freq is not None:
+            counts = _fill_periods(counts, keys, freq, universe)
+        words = counts["words_total"].replace(0, np.nan)
+        counts["per_1000_words"] = 1000 * counts["mentions"] / words
+        counts["article_share"] = counts["articles"] / counts["articles_total"].replace(0, np.nan)
+        order = keys + ["mentions", "articles", "per_1000_words", "article_share"]
+        order += ["words_total", "articles_total"]
+        sort_keys = [key for key in keys if key != "published"]
+        counts = counts[order].sort_values(
+            ["published", *sort_keys] if freq else ["mentions", *sort_keys],
+            ascending=[True] * (len(sort_keys) + 1) if freq else [False] + [True] * len(sort_keys),
+            ignore_index=True,
+        )
+        return counts
+
+    def top_entities(
+        self, n: int = 10, *, label: str | Iterable[str] | None = None, by: str | None = None
+    ) -> pd.DataFrame:
+        """Return the ``n`` most mentioned entities (per ``by`` group, e.g. "source").
+
+        Columns: [``by``,] entity, label, mentions, articles.
+        """
+        mentions = self.mentions
+        if label is not None:
+            mentions = mentions[mentions["label"].isin(_as_list(label))]
+        keys = ([by] if by else []) + ["entity", "label"]
+        counts = (
+            mentions.groupby(keys, observed=True)
+            .agg(mentions=("doc_id", "size"), articles=("doc_id", "nunique"))
+            .reset_index()
+            .sort_values(["mentions", "entity"], ascending=[False, True])
+        )
+        if by:
+            return counts.groupby(by, sort=True).head(n).reset_index(drop=True)
+        return counts.head(n).reset_index(drop=True)
+
+    def contexts(
+        self, entity: str | Iterable[str], *, width: int = 60, limit: int | None = None
+    ) -> pd.DataFrame:
+        """Return key-word-in-context rows for an entity, lined up by date across outlets.
+
+        Columns: doc_id, sent_id, source, published, title, left, mention, right, sentence,
+        start, end (offsets into ``articles.text``).
+        """
+        mentions = self.mentions[self.mentions["entity"].isin(_as_list(entity))]
+        mentions = mentions.sort_values(["published", "source", "doc_id", "start"])
+        if limit is not None:
+            mentions = mentions.head(limit)
+        articles = self.articles.set_index("doc_id")
+        texts = articles["text"].reindex(mentions["doc_id"]).to_numpy()
+        lefts, rights, sentences = [], [], []
+        sentence_text = self.sentences.set_index(["doc_id", "sent_id"])["text"]
+        for text, start, end, doc_id, sent_id in zip(
+            texts,
+            mentions["start"],
+            mentions["end"],
+            mentions["doc_id"],
+            mentions["sent_id"],
+            strict=True,
+        ):
+            lefts.append(" ".join(text[max(0, start - width) : start].split()))
+            rights.append(" ".join(text[end : end + width].split()))
+            sentences.append(sentence_text.get((doc_id, sent_id), ""))
+        result = mentions[["doc_id", "sent_id", "source", "published"]].copy()
+        result["title"] = articles["title"].reindex(mentions["doc_id"]).to_numpy()
+        result["left"] = lefts
+        result["mention"] = mentions["text"].to_numpy()
+        result["right"] = rights
+        result["sentence"] = sentences
+        result["start"] = mentions["start"].to_numpy()
+        result["end"] = mentions["end"].to_numpy()
+        return result.reset_index(drop=True)
+
+    def stance_summary(self, by: str | Iterable[str] = ("source", "entity")) -> pd.DataFrame:
+        """Return stance per group: mentions, mean score with a confidence interval, labels."""
+        from kit import stance
+
+        return stance.summarize(self.stance, by=tuple(_as_list(by)))
+
+
+def _fill_periods(
+    counts: pd.DataFrame, keys: list[str], freq: str, universe: pd.DataFrame
+) -> pd.DataFrame:
+    """Return counts with a zero row for every period in the span where a group had none."""
+    dated = universe["published"].dropna()
+    if dated.empty:
+        return counts
+    periods = pd.date_range(dated.min(), dated.max(), freq=FREQUENCIES[freq])
+    periods = periods if len(periods) else pd.DatetimeIndex([dated.min()])
+    group_keys = [key for key in keys if key != "published"]
+    groups = counts[group_keys].drop_duplicates()
+    grid = groups.merge(pd.DataFrame({"published": periods}), how="cross")
+    filled = grid.merge(counts, on=keys, how="left")
+    undated = counts[counts["published"].isna()]
+    filled = pd.concat([filled, undated], ignore_index=True)
+    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
+    article_keys = [key for key in keys if key in ("source", "published", "story")]
+    totals = universe.groupby(article_keys, dropna=False).agg(
+        words_total=("n_words", "sum"), articles_total=("doc_id", "nunique")
+    )
+    filled = filled.drop(columns=["words_total", "articles_total"]).join(totals, on=article_keys)
+    filled[["words_total", "articles_total"]] = filled[["words_total", "articles_total"]].fillna(0)
+    return filled
+
+
+def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
+    """Return an empty frame with these columns."""
+    return pd.DataFrame(columns=list(columns))
