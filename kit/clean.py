@@ -240,3 +240,59 @@ def clean_page(
         for i, reason in sorted(reasons.items())
     ]
     return "\n\n".join(kept), dropped, header
+
+
+def _local_time(text: str, zone: str | None) -> pd.Timestamp | pd.NaT:
+    """Return a date/time printed on a page, read in the outlet's time zone, as UTC."""
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return pd.NaT
+    return stamp.tz_localize(zone or "UTC").tz_convert("UTC")
+
+
+def clean_documents(
+    documents: pd.DataFrame, *, min_pages: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Return (articles, dropped, problems) from the raw documents a reader gave.
+
+    ``articles`` has the clean ``text`` and ``n_words``; a page's own headline, byline and
+    printed date fill ``title``, ``author`` and ``published`` (a printed time beats a bare
+    date from the manifest). An article left with no text is a problem, not a silent drop.
+    """
+    boilerplate = repeated_lines(documents, min_pages=min_pages)
+    records, dropped_rows, problems = [], [], []
+    for document in documents.to_dict("records"):
+        source = document.get("source") or ""
+        page_boilerplate = {line for (outlet, line) in boilerplate if outlet == source}
+        text, dropped, header = clean_page(
+            document["raw_text"], title=document.get("title"), boilerplate=page_boilerplate
+        )
+        dropped_rows.extend({"doc_id": document["doc_id"], **row} for row in dropped)
+        if not text:
+            problems.append(
+                {
+                    "path": document.get("path"),
+                    "line": document.get("line"),
+                    "reason": f"{document.get('path')}: nothing left after cleaning "
+                    f"({len(dropped)} lines dropped, see corpus.dropped); "
+                    "check that the file holds an article body",
+                }
+            )
+            continue
+        document["title"] = document.get("title") or header.title
+        document["author"] = document.get("author") or header.author
+        if header.published:
+            printed = _local_time(header.published, document.get("timezone"))
+            if pd.notna(printed):
+                document["published"] = printed
+        document["text"] = text
+        document["n_words"] = count_words(text)
+        records.append(document)
+    articles = pd.DataFrame.from_records(records) if records else documents.iloc[:0].copy()
+    for column in ("text", "n_words"):
+        if column not in articles:
+            articles[column] = pd.Series(dtype="object" if column == "text" else "int64")
+    articles["published"] = pd.to_datetime(articles["published"], utc=True)
+    dropped_frame = pd.DataFrame(dropped_rows, columns=DROPPED_COLUMNS)
+    return articles, dropped_frame, problems

@@ -45,6 +45,9 @@ SURNAME_SHARE = 0.75
 NOT_NAMES = {"January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday",
              "Thursday", "Friday", "Saturday", "Sunday"}  # fmt: skip
+# Named things only: dates, times, numbers, amounts and ordinals are not actors in the news.
+ENTITY_LABELS = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+                 "LAW", "LANGUAGE"}  # fmt: skip
 LABEL_PRIORITY = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"]
 
 
@@ -228,11 +231,13 @@ def build_mentions(
 
     Args:
         articles: ``doc_id, text, source, published``.
-        entities: the model's spans (``doc_id, start, end, text, label``).
+        entities: the model's spans (``doc_id, start, end, text, label``); only named things
+            (``ENTITY_LABELS``) become mentions.
         sentences: ``doc_id, sent_id, start`` (to place recurrences in their sentence).
         aliases: {alias: canonical name}; default the built-in table.
     """
-    entities_by_doc = dict(tuple(entities.groupby("doc_id", sort=False)))
+    named = entities[entities["label"].isin(ENTITY_LABELS)]
+    entities_by_doc = dict(tuple(named.groupby("doc_id", sort=False)))
     frames = []
     for doc_id, text in zip(articles["doc_id"], articles["text"], strict=True):
         spans = entities_by_doc.get(doc_id)
