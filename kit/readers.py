@@ -121,7 +121,8 @@ def read_documents(
             (e.g. ``{"text": "story_body"}``).
         outlets: extra outlet aliases (``{"alias": "Canonical name"}``); they win over an
             ``outlets.csv`` in the folder, which wins over the built-in table.
-        strict: raise ``InputError`` at the first problem instead of recording it.
+        strict: raise ``InputError`` at the first problem instead of recording it (skipped
+            documentation files, README*/LICENSE*, are still only recorded).
         progress: show a progress bar over the files when there are more than a few.
 
     >>> documents, problems = read_documents("data")  # doctest: +SKIP
@@ -332,7 +333,7 @@ def _read_file(
     if not sample.strip() or sample in _UTF16_BOMS:
         log.add(shown, "empty file", fix="remove it or fill it with articles")
         return
-    if _looks_binary(sample):
+    if kind != "parquet" and _looks_binary(sample):
         log.add(shown, "binary file, not text", fix=f"save it as text ({kind}) or remove it")
         return
     file_hash = _file_hash(file)
@@ -841,6 +842,7 @@ def _record_documents(
     any_text_column = False
     missing_given: set[str] = set()
     n_records = 0
+    n_problems_before = len(log.rows)
     for position, record in records:
         n_records += 1
         line = position if position > 0 else None
@@ -900,7 +902,9 @@ def _record_documents(
             published=published,
             **values,
         )
-    _report_missing_text(missing_text, any_text_column, n_records, shown, field_columns, log)
+    if n_records == 0 and len(log.rows) == n_problems_before:
+        log.add(shown, "no records", fix="remove the file or fill it with articles")
+    _report_missing_text(missing_text, any_text_column, shown, field_columns, log)
 
 
 def _note_missing_given(
@@ -924,7 +928,6 @@ def _note_missing_given(
 def _report_missing_text(
     missing_text: list[tuple[int | None, str]],
     any_text_column: bool,
-    n_records: int,
     shown: str,
     field_columns: Mapping[str, str],
     log: _ProblemLog,
@@ -934,9 +937,7 @@ def _report_missing_text(
         looked_for = f"no text column {field_columns['text']!r}"
     else:
         looked_for = f"no text column (looked for {', '.join(FIELD_NAMES['text'])})"
-    if n_records == 0:
-        log.add(shown, "no records", fix="remove the file or fill it with articles")
-    elif missing_text and not any_text_column:
+    if missing_text and not any_text_column:
         log.add(shown, looked_for, fix="pass columns={'text': ...}")
     else:
         for line, prefix in missing_text:
