@@ -17,7 +17,7 @@ import pandas as pd
 
 from kit.errors import value_invalid_msg
 
-FREQUENCIES = {"D": "D", "W": "W-MON", "M": "M"}
+FREQUENCIES = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 FRAMES = (
     "articles",
     "dropped",
@@ -327,8 +327,9 @@ def _fill_periods(
     dated = universe["published"].dropna()
     if dated.empty:
         return counts
-    periods = pd.date_range(dated.min(), dated.max(), freq=FREQUENCIES[freq])
-    periods = periods if len(periods) else pd.DatetimeIndex([dated.min()])
+    naive = dated.dt.tz_convert("UTC").dt.tz_localize(None)
+    periods = pd.period_range(naive.min(), naive.max(), freq=FREQUENCIES[freq])
+    periods = periods.start_time.tz_localize("UTC")
     group_keys = [key for key in keys if key != "published"]
     groups = counts[group_keys].drop_duplicates()
     grid = groups.merge(pd.DataFrame({"published": periods}), how="cross")

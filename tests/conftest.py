@@ -37,3 +37,26 @@ def newsmtsc_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    """A store of this test session's own, so tests never read a developer's cache."""
+    return tmp_path_factory.mktemp("store")
+
+
+@pytest.fixture(scope="session")
+def seeds_corpus(store_dir):
+    """The bundled corpus (the two founding pages), loaded once per session."""
+    import kit
+
+    return kit.load(store=store_dir, progress=False)
+
+
+def seed_facts() -> list[dict]:
+    """Return the table of facts in ../shared/seeds/README.md (file, outlet, published, …)."""
+    readme = shared_path("seeds", "README.md").read_text(encoding="utf-8")
+    rows = [line.strip().strip("|").split("|") for line in readme.splitlines()]
+    rows = [[cell.strip().strip("`") for cell in row] for row in rows if len(row) == 5]
+    header, body = rows[0], [row for row in rows[2:]]
+    return [dict(zip(header, row, strict=True)) for row in body]
