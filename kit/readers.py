@@ -696,8 +696,10 @@ def _html_page(
     for field, value in page_metadata.items():
         metadata[field] = metadata.get(field) or _as_field(value)
     if pd.isna(published) and extracted.date:
+        # htmldate pads a bare date with midnight; keep it a date so it stays on its day.
+        page_date = extracted.date.removesuffix("T00:00:00")
         published = _published_or_problem(
-            extracted.date, metadata.get("timezone"), log, shown, line=None
+            page_date, metadata.get("timezone"), log, shown, line=None
         )
     yield _document(
         doc_id=file.stem,

@@ -247,6 +247,19 @@ def test_html_page_gives_main_text_and_metadata(tmp_path):
     assert len(problems) == 1 and "script.htm: no article text found" in problems["reason"].iloc[0]
 
 
+def test_html_manifest_row_wins_and_bare_dates_stay_on_their_day(tmp_path):
+    page = ARTICLE_HTML.replace("2023-02-21T19:00:00+02:00", "2023-02-21")
+    write(tmp_path / "page.html", page)
+    write(tmp_path / "manifest.csv", "file,source,timezone\npage.html,hpo,Europe/Kyiv\n")
+
+    documents, problems = read_documents(tmp_path)
+
+    assert problems.empty
+    assert documents["source"].iloc[0] == "HuffPost"
+    assert documents["timezone"].iloc[0] == "Europe/Kyiv"
+    assert documents["published"].iloc[0] == pd.Timestamp("2023-02-21", tz="UTC")
+
+
 # ---------------------------------------------------------------------------------------------
 # Records: JSONL, JSON, CSV, Parquet
 
