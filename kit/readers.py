@@ -209,9 +209,32 @@ class _DocumentCollector:
     def add(self, document: dict[str, Any]) -> None:
         """Append one document (a dict with every column of ``DOCUMENT_COLUMNS``)."""
         document["source"] = self.normalize_outlet(document["source"])
+        if self._merged_into_first(document):
+            return
         document["doc_id"] = self._unique_id(document)
+        self.first_seen[document["doc_id"]] += (len(self.values["doc_id"]),)
         for column, values in self.values.items():
             values.append(document[column])
+
+    def _merged_into_first(self, document: dict[str, Any]) -> bool:
+        """Count an exact copy (same id, same text) once; fill the first's gaps from it."""
+        first = self.first_seen.get(document["doc_id"])
+        if first is None or first[2] != hash(document["raw_text"]):
+            return False
+        first_path, first_line, _, row = first
+        filled = []
+        for column, values in self.values.items():
+            if values[row] is None and document[column] is not None:
+                values[row] = document[column]
+                filled.append(column)
+        self.log.add(
+            document["path"],
+            f"article {document['doc_id']!r} is an exact copy of {where(first_path, first_line)}",
+            line=document["line"],
+            fix="counted once"
+            + (f" (its {', '.join(filled)} taken from this copy)" * bool(filled)),
+        )
+        return True
 
     def _unique_id(self, document: dict[str, Any]) -> str:
         doc_id = document["doc_id"]
@@ -219,16 +242,15 @@ class _DocumentCollector:
         if doc_id not in self.first_seen:
             self.first_seen[doc_id] = (document["path"], document["line"], text_hash)
             return doc_id
-        first_path, first_line, first_text_hash = self.first_seen[doc_id]
+        first_path, first_line = self.first_seen[doc_id][:2]
         number = 2
         while f"{doc_id}~{number}" in self.first_seen:
             number += 1
         new_id = f"{doc_id}~{number}"
         self.first_seen[new_id] = (document["path"], document["line"], text_hash)
-        same_text = " with the same text" if text_hash == first_text_hash else ""
         self.log.add(
             document["path"],
-            f"doc_id {doc_id!r} is already used by {where(first_path, first_line)}{same_text}",
+            f"doc_id {doc_id!r} is already used by {where(first_path, first_line)}",
             line=document["line"],
             fix=f"loaded as {new_id!r}; give each article its own id or remove the duplicate",
         )

@@ -423,19 +423,23 @@ def test_basil_records_join_paragraphs_and_map_codes(tmp_path):
 # Duplicates, strict mode, outlets, progress, large files, read-only
 
 
-def test_duplicate_doc_ids_get_a_suffix_and_a_problem(tmp_path):
+def test_duplicate_doc_ids_get_a_suffix_and_exact_copies_count_once(tmp_path):
     write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": BODY}, {"id": "x", "text": "Other."}])
-    write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": BODY}])
+    write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": BODY, "story": "s1"}])
 
     documents, problems = read_documents(tmp_path)
 
-    assert documents["doc_id"].tolist() == ["x", "x~2", "x~3"]
+    assert documents["doc_id"].tolist() == ["x", "x~2"]
+    assert documents["story"].tolist() == ["s1", None]
     a_file = (tmp_path / "a.jsonl").as_posix()
     assert problems["reason"].iloc[0] == (
         f"{a_file}, line 2: doc_id 'x' is already used by {a_file}, line 1; "
         "loaded as 'x~2'; give each article its own id or remove the duplicate"
     )
-    assert "line 1 with the same text; loaded as 'x~3'" in problems["reason"].iloc[1]
+    assert problems["reason"].iloc[1] == (
+        f"{(tmp_path / 'b.jsonl').as_posix()}, line 1: article 'x' is an exact copy of "
+        f"{a_file}, line 1; counted once (its story taken from this copy)"
+    )
 
 
 def test_strict_raises_the_first_problem_message(tmp_path):
@@ -582,7 +586,7 @@ def test_basil_corpus(basil_dir):
 def test_allsides_corpus(allsides_dir):
     documents, problems = read_documents(allsides_dir)
 
-    assert len(documents) == 3098
+    assert len(documents) == 3098 - 66
     assert documents["source"].nunique() > 100
     assert documents["published"].notna().all()
     assert documents["author"].map(lambda author: author != "").all()
@@ -592,6 +596,6 @@ def test_allsides_corpus(allsides_dir):
     text = reasons(problems)
     assert len(text) == 68
     assert sum("looks like documentation" in reason for reason in text) == 2
-    duplicates = [reason for reason in text if "is already used by" in reason]
-    assert len(duplicates) == 66 and all("with the same text" in reason for reason in duplicates)
-    assert documents["doc_id"].str.endswith("~2").sum() == 66
+    duplicates = [reason for reason in text if "is an exact copy of" in reason]
+    assert len(duplicates) == 66 and all("counted once" in reason for reason in duplicates)
+    assert not documents["doc_id"].str.contains("~").any()
