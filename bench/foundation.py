@@ -1,0 +1,154 @@
+"""Benchmark of the foundation, measured side by side in one run (machines are shared and noisy).
+
+Prints, on the allsides corpus in ../shared (3,098 articles):
+  1. annotation throughput of ``kit.load(cache=False)`` against bare ``nlp.pipe`` over the same
+     clean texts with the same model and components (target ratio >= 0.85);
+  2. cold against warm load with the store (target: warm >= 20x faster);
+  3. filter + count + figure latency, p50/p95, on that corpus and on a 1-million-mention
+     scale-up (target p95 < 200 ms);
+  4. peak memory (max resident set size).
+
+Run: ``.venv/bin/python bench/foundation.py`` (``--limit 300`` for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import resource
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+import kit
+from kit import charts, nlp
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def corpus_input(shared: Path, limit: int | None, folder: Path) -> Path:
+    """Return the allsides folder, or a slice of it written to ``folder``."""
+    source = shared / "corpora" / "allsides"
+    if limit is None:
+        return source
+    lines = []
+    for path in sorted(source.glob("*.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            lines.extend(itertools.islice(handle, limit - len(lines)))
+    sliced = folder / "allsides_slice.jsonl"
+    sliced.write_text("".join(lines), encoding="utf-8")
+    return sliced
+
+
+def timed(function, *args, **kwargs):
+    began = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - began
+
+
+def bare_pipe_seconds(texts: list[str], model: str | None) -> float:
+    """Return the seconds bare ``nlp.pipe`` takes over ``texts`` (docs consumed, nothing kept)."""
+    language = nlp.load_model(model)
+    began = time.perf_counter()
+    for _ in language.pipe(texts, batch_size=32):
+        pass
+    return time.perf_counter() - began
+
+
+def scaled(corpus: kit.Corpus, mentions_wanted: int) -> kit.Corpus:
+    """Return the corpus repeated (new doc ids, dates shifted by years) to about N mentions."""
+    copies = max(1, -(-mentions_wanted // max(len(corpus.mentions), 1)))
+    articles, mentions = [], []
+    for copy in range(copies):
+        shift = pd.DateOffset(years=copy)
+        articles.append(
+            corpus.articles.assign(
+                doc_id=corpus.articles["doc_id"] + f"#{copy}",
+                published=corpus.articles["published"] + shift,
+            )
+        )
+        mentions.append(
+            corpus.mentions.assign(
+                doc_id=corpus.mentions["doc_id"] + f"#{copy}",
+                published=corpus.mentions["published"] + shift,
+            )
+        )
+    big_articles = pd.concat(articles, ignore_index=True)
+    big_mentions = pd.concat(mentions, ignore_index=True).head(mentions_wanted)
+    return replace(corpus, articles=big_articles, mentions=big_mentions, universe=None)
+
+
+def interaction_latencies(corpus: kit.Corpus, repeats: int) -> list[float]:
+    """Return ms per dashboard-like interaction: filter, count a weekly timeline, draw it."""
+    entities = corpus.entities()[:repeats]
+    sources = corpus.sources
+    colors = charts.outlet_colors(sources)
+    latencies = []
+    for index, entity in enumerate(itertools.islice(itertools.cycle(entities), repeats)):
+        outlets = sources[index % len(sources) :][:5] or sources
+        began = time.perf_counter()
+        selected = corpus.filter(entity=entity, source=outlets)
+        counts = selected.mention_counts(["entity", "source"], freq="W", fill_zeros=True)
+        charts.mentions_over_time(counts, outlet_colors=colors)
+        latencies.append(1000 * (time.perf_counter() - began))
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--limit", type=int, default=None, help="articles (default: all)")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--repeats", type=int, default=60, help="interactions timed per corpus")
+    arguments = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        path = corpus_input(arguments.shared, arguments.limit, scratch)
+        options = {"model": arguments.model, "progress": False}
+
+        uncached, uncached_seconds = timed(kit.load, path, cache=False, **options)
+        texts = uncached.articles["text"].tolist()
+        words = int(uncached.articles["n_words"].sum())
+        bare_seconds = bare_pipe_seconds(texts, arguments.model)
+        cold, cold_seconds = timed(kit.load, path, store=scratch / "store", **options)
+        warm, warm_seconds = timed(kit.load, path, store=scratch / "store", **options)
+        assert warm.meta["articles annotated"] == 0
+        pd.testing.assert_frame_equal(cold.mentions, warm.mentions)
+
+        print(f"corpus: {path} ({len(texts)} articles, {words:,} words, model {cold.meta['model']})")
+        print("\n1. annotation throughput (words/s, one process)")
+        print(f"   bare nlp.pipe            {words / bare_seconds:10,.0f}  ({bare_seconds:.1f} s)")
+        print(f"   kit.load(cache=False)    {words / uncached_seconds:10,.0f}  "
+              f"({uncached_seconds:.1f} s)")  # fmt: skip
+        ratio = bare_seconds / uncached_seconds
+        print(f"   ratio kit/bare           {ratio:10.2f}  (target >= 0.85)")
+        print("\n2. cold against warm load")
+        print(f"   cold (empty store)       {cold_seconds:10.1f} s")
+        print(f"   warm (store reused)      {warm_seconds:10.2f} s")
+        print(f"   warm speed-up            {cold_seconds / warm_seconds:10.1f}x  (target >= 20x)")
+
+        print("\n3. filter + count + figure latency (ms)")
+        for name, corpus in (("allsides", warm), ("1M-mention scale-up", scaled(warm, 1_000_000))):
+            latencies = interaction_latencies(corpus, arguments.repeats)
+            print(
+                f"   {name:<22} {len(corpus.mentions):>9,} mentions  "
+                f"p50 {percentile(latencies, 0.5):6.1f}  p95 {percentile(latencies, 0.95):6.1f}"
+                "  (target p95 < 200)"
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n4. peak memory (max RSS)      {peak:10.0f} MB")
+    print(f"   mean of nothing: {statistics.mean([0.0]):.0f}" if False else "", end="")
+
+
+if __name__ == "__main__":
+    main()
