@@ -76,7 +76,6 @@ class Corpus:
     dropped: pd.DataFrame
     sentences: pd.DataFrame
     mentions: pd.DataFrame
-    stance: pd.DataFrame = field(default_factory=pd.DataFrame)
     descriptors: pd.DataFrame = field(default_factory=pd.DataFrame)
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
     citations: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -84,6 +83,22 @@ class Corpus:
     meta: dict = field(default_factory=dict, compare=False)
     # The articles before any entity filter: denominators for normalised counts.
     universe: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    # Stance is scored on first use (a model over every mention of a large corpus takes a
+    # while); a filtered corpus scores only its own mentions.
+    stance_method: str | None = field(default=None, compare=False)
+    scored_stance: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def stance(self) -> pd.DataFrame:
+        """Return the stance toward each mention of a person, group, place or organisation.
+
+        Columns: doc_id, sent_id, entity, score (in [-1, 1]), label (negative, neutral,
+        positive), method, then source, published, start, end (the mention in ``sentence``)
+        and sentence. Scored on first access with ``kit.stance.predict``.
+        """
+        if self.scored_stance is None:
+            object.__setattr__(self, "scored_stance", score_stance(self, self.stance_method))
+        return self.scored_stance
 
     # ---- overview -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -180,16 +195,16 @@ class Corpus:
                 mentions = mentions[mentions["entity"].isin(_as_list(entity))]
             articles = articles[articles["doc_id"].isin(mentions["doc_id"])]
             kept_entities = set(mentions["entity"])
-            for name, column in (("stance", "entity"), ("descriptors", "entity"),
+            for name, column in (("scored_stance", "entity"), ("descriptors", "entity"),
                                  ("quotes", "speaker")):  # fmt: skip
                 frame = getattr(self, name)
-                if column in frame:
+                if frame is not None and column in frame:
                     entity_level[name] = frame[frame[column].isin(kept_entities)]
         doc_ids = articles["doc_id"]
         changes = {"articles": articles, "mentions": mentions, "universe": universe}
-        for name in ("dropped", "sentences", "stance", "descriptors", "quotes", "citations"):
+        for name in ("dropped", "sentences", "scored_stance", "descriptors", "quotes", "citations"):
             frame = entity_level.get(name, getattr(self, name))
-            if "doc_id" in frame:
+            if frame is not None and "doc_id" in frame:
                 frame = frame[frame["doc_id"].isin(doc_ids)]
             changes[name] = frame
         return replace(self, **changes)
@@ -318,6 +333,39 @@ class Corpus:
         from kit import stance
 
         return stance.summarize(self.stance, by=tuple(_as_list(by)))
+
+
+STANCE_LABELS = ("PERSON", "NORP", "ORG", "GPE")
+
+
+def stance_targets(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per mention of an actor, with its sentence and offsets inside it."""
+    actors = mentions[mentions["label"].isin(STANCE_LABELS)]
+    located = actors.merge(
+        sentences.rename(columns={"start": "sent_start", "text": "sentence"})[
+            ["doc_id", "sent_id", "sent_start", "sentence"]
+        ],
+        on=["doc_id", "sent_id"],
+    )
+    located["start"] = located["start"] - located["sent_start"]
+    located["end"] = located["end"] - located["sent_start"]
+    columns = ["doc_id", "sent_id", "entity", "source", "published", "start", "end", "sentence"]
+    return located[columns].reset_index(drop=True)
+
+
+def score_stance(corpus: Corpus, method: str | None = None) -> pd.DataFrame:
+    """Return the stance frame of ``corpus`` (see ``Corpus.stance``)."""
+    from kit import stance
+
+    targets = stance_targets(corpus.mentions, corpus.sentences)
+    scored = stance.predict(
+        targets.rename(columns={"sentence": "text"}),
+        method=method,
+        progress=len(targets) > 2000,
+    ).rename(columns={"text": "sentence"})
+    columns = ["doc_id", "sent_id", "entity", "score", "label", "method", "source", "published",
+               "start", "end", "sentence"]  # fmt: skip
+    return scored.reindex(columns=columns)
 
 
 def _fill_periods(

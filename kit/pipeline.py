@@ -99,6 +99,7 @@ def load(
     columns: Mapping[str, str] | None = None,
     outlets: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | str | Path | None = None,
+    stance: str | None = None,
 ) -> Corpus:
     """Return the Corpus read from a folder or file (default: the bundled ``data/``).
 
@@ -116,6 +117,8 @@ def load(
         outlets: extra outlet-name aliases {alias: outlet}.
         aliases: extra entity aliases {alias: entity} or an ``aliases.csv`` path; an
             ``aliases.csv`` inside the corpus folder is read too.
+        stance: stance method for ``corpus.stance`` ("model" or "lexicon"; default the
+            model where its runtime is installed). Stance is scored on first use.
 
     Example:
         >>> import kit
@@ -179,6 +182,7 @@ def load(
         mentions=mentions,
         problems=_problems_frame(read_problems, clean_problems),
         meta=meta,
+        stance_method=stance,
         **lenses,
     )
     if progress and len(corpus.problems):
