@@ -6,6 +6,7 @@ import argparse
 import sys
 
 import kit
+from kit.errors import KitError
 
 
 def annotate(arguments: argparse.Namespace) -> int:
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (kit.errors.KitError, FileNotFoundError) as error:
+    except (KitError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

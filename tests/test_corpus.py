@@ -60,8 +60,10 @@ def test_normalised_counts_do_not_reward_publishing_more(small_corpus):
 
 def test_weekly_timeline_with_undated_articles_kept(small_corpus):
     timeline = small_corpus.filter(entity="X").mention_counts(["source"], freq="W")
-    week_of = {str(day.date()) if pd.notna(day) else "undated": n
-               for day, n in zip(timeline["published"], timeline["mentions"], strict=True)}  # fmt: skip
+    week_of = {
+        str(day.date()) if pd.notna(day) else "undated": n
+        for day, n in zip(timeline["published"], timeline["mentions"], strict=True)
+    }
     assert timeline["mentions"].sum() == 6
     assert pd.isna(timeline["published"]).sum() == 1  # b2 has no date: shown, not dropped
     assert timeline.loc[timeline["source"] == "A", "published"].dt.day_of_week.eq(0).all()

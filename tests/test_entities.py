@@ -41,8 +41,20 @@ def test_clean_name_and_keys():
 
 
 def test_variants_merge_through_aliases_and_surnames():
-    names = ["U.S.", "US", "United States", "WSJ", "Wall Street Journal", "Donald Trump",
-             "Donald Trump", "Trump", "Trump", "Clinton", "Hillary Clinton", "Bill Clinton"]  # fmt: skip
+    names = [
+        "U.S.",
+        "US",
+        "United States",
+        "WSJ",
+        "Wall Street Journal",
+        "Donald Trump",
+        "Donald Trump",
+        "Trump",
+        "Trump",
+        "Clinton",
+        "Hillary Clinton",
+        "Bill Clinton",
+    ]
     labels = ["GPE"] * 3 + ["ORG"] * 2 + ["PERSON"] * 7
     entity, label = canonical_names(pd.DataFrame({"name": names, "label": labels}))
     assert entity.tolist()[:5] == ["United States"] * 3 + ["The Wall Street Journal"] * 2
