@@ -1,0 +1,254 @@
+"""Stance towards a target, not the sentence's mood: both methods, the summary and the benchmark."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kit import stance
+
+REPO = Path(__file__).resolve().parents[1]
+
+needs_model = pytest.mark.skipif(
+    stance.default_method() != "model",
+    reason="stance model unavailable (needs onnxruntime, tokenizers and kit/models/stance/)",
+)
+
+
+def targets(*cases: tuple[str, str]) -> pd.DataFrame:
+    """Return one row per ``(sentence, target words)``, with the target's character span."""
+    rows = []
+    for text, target in cases:
+        start = text.index(target)
+        rows.append({"text": text, "start": start, "end": start + len(target), "target": target})
+    return pd.DataFrame(rows)
+
+
+CONDEMN = "Senator Alice Moreno condemned Governor Tom Baker for the cover-up."
+PRAISE = "Mayor Helen Park praised firefighter Luis Ortega for his courage in the rescue."
+NEUTRAL = "Prime Minister Ana Silva met Chancellor Otto Weber in Berlin on Tuesday."
+
+
+# --- lexicon ----------------------------------------------------------------------------
+
+
+def test_lexicon_condemner_is_not_negative_and_condemned_is():
+    result = stance.predict(
+        targets((CONDEMN, "Alice Moreno"), (CONDEMN, "Tom Baker")), method="lexicon"
+    )
+    assert result["label"].tolist() == ["neutral", "negative"]
+
+
+def test_lexicon_passive_voice_keeps_roles():
+    text = "Governor Tom Baker was condemned by Senator Alice Moreno."
+    result = stance.predict(targets((text, "Tom Baker"), (text, "Alice Moreno")), method="lexicon")
+    assert result["label"].tolist() == ["negative", "neutral"]
+
+
+def test_lexicon_praise_and_neutral_reporting():
+    result = stance.predict(
+        targets((PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva"), (NEUTRAL, "Otto Weber")),
+        method="lexicon",
+    )
+    assert result["label"].tolist() == ["positive", "neutral", "neutral"]
+
+
+def test_lexicon_descriptor_in_front_of_the_name_counts():
+    text = "Russian dictator Vladimir Putin met Xi Jinping."
+    plain = "Russian President Vladimir Putin met Xi Jinping."
+    result = stance.predict(
+        targets((text, "Vladimir Putin"), (plain, "Vladimir Putin")), method="lexicon"
+    )
+    assert result["label"].tolist() == ["negative", "neutral"]
+
+
+def test_lexicon_speaker_is_not_judged_by_what_they_report():
+    text = "Lee said Garcia is corrupt."
+    result = stance.predict(targets((text, "Lee"), (text, "Garcia")), method="lexicon")
+    assert result["label"].tolist() == ["neutral", "negative"]
+
+
+def test_explain_names_the_cue_and_why():
+    start = CONDEMN.index("Tom Baker")
+    cues = stance.explain(CONDEMN, start, start + len("Tom Baker"))
+    assert cues["word"].tolist() == ["condemned"]
+    assert cues["reason"].tolist() == ["act done to the target"]
+    assert cues["weight"].tolist() == [-1.0]
+    assert stance.explain(NEUTRAL, 15, 24).empty
+
+
+def test_lexicon_negation_flips_and_weakens():
+    text = "The board did not praise Director Kim."
+    start = text.index("Kim")
+    cues = stance.explain(text, start, start + 3)
+    assert cues["negated"].tolist() == [True]
+    assert -0.5 < cues["weight"].sum() < 0
+
+
+def test_lexicon_file_is_well_formed():
+    words = stance.lexicon()
+    assert list(words.columns) == ["word", "polarity", "kind"]
+    assert words["word"].is_unique
+    assert words["polarity"].between(-1, 1).all()
+    assert set(words["kind"]) == {"act", "deed", "trait"}
+
+
+# --- model ------------------------------------------------------------------------------
+
+
+@needs_model
+def test_model_condemner_is_not_negative_and_condemned_is():
+    result = stance.predict(
+        targets((CONDEMN, "Alice Moreno"), (CONDEMN, "Tom Baker")), method="model"
+    )
+    moreno, baker = result["score"].tolist()
+    assert result["label"].tolist()[1] == "negative"
+    assert result["label"].tolist()[0] != "negative"
+    assert moreno > baker + 0.3
+
+
+@needs_model
+def test_model_praise_and_neutral_reporting():
+    result = stance.predict(
+        targets((PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva"), (NEUTRAL, "Otto Weber")),
+        method="model",
+    )
+    assert result["label"].tolist() == ["positive", "neutral", "neutral"]
+    assert result["score"].iloc[0] > 0.5
+    assert result["score"].iloc[1:].abs().max() < 0.5
+
+
+@needs_model
+def test_default_method_is_the_model_when_shipped():
+    assert stance.default_method() == "model"
+    result = stance.predict(targets((NEUTRAL, "Ana Silva")))
+    assert result["method"].tolist() == ["model"]
+
+
+# --- interface --------------------------------------------------------------------------
+
+
+ALL_METHODS = [pytest.param("model", marks=needs_model), "lexicon"]
+
+
+@pytest.mark.parametrize("method", ALL_METHODS)
+def test_output_columns_and_ranges(method):
+    frame = targets((CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva"))
+    frame["doc_id"] = ["a", "b", "c"]
+    result = stance.predict(frame, method=method)
+    assert list(result.columns) == [*frame.columns, "label", "score", "method"]
+    assert result["label"].isin(stance.LABELS).all()
+    assert result["score"].between(-1, 1).all()
+    assert (result["method"] == method).all()
+    assert result["doc_id"].tolist() == ["a", "b", "c"]
+    assert "label" not in frame.columns  # the input is not modified
+
+
+def test_unknown_method_names_value_and_options():
+    with pytest.raises(ValueError, match=r"method='vibes'.*'model', 'lexicon'"):
+        stance.predict(targets((NEUTRAL, "Ana Silva")), method="vibes")
+
+
+@pytest.mark.parametrize("method", [*stance.METHODS, None])
+def test_empty_frame_gives_empty_result_with_columns(method):
+    empty = pd.DataFrame({"text": [], "start": [], "end": []})
+    result = stance.predict(empty, method=method)
+    assert result.empty
+    assert {"label", "score", "method"} <= set(result.columns)
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="no end column"):
+        stance.predict(pd.DataFrame({"text": ["a"], "start": [0]}), method="lexicon")
+
+
+def test_long_text_is_cut_around_the_target():
+    text = "word " * 400 + "Jones" + " word" * 400
+    start = text.index("Jones")
+    marked, target = stance.model_pair(text, start, start + 5)
+    assert target == "Jones"
+    assert "<< Jones >>" in marked
+    assert len(marked) <= 2 * stance.CONTEXT_CHARS + 20
+
+
+# --- summarize --------------------------------------------------------------------------
+
+
+def test_t_quantile_matches_tables():
+    assert stance.t_quantile(0.975, 1) == pytest.approx(12.7062, abs=1e-3)
+    assert stance.t_quantile(0.975, 2) == pytest.approx(4.3027, abs=1e-3)
+    assert stance.t_quantile(0.975, 3) == pytest.approx(3.1824, abs=5e-3)
+    assert stance.t_quantile(0.975, 10) == pytest.approx(2.2281, abs=1e-3)
+    assert stance.t_quantile(0.95, 30) == pytest.approx(1.6973, abs=1e-3)
+
+
+def test_summarize_known_numbers():
+    rows = pd.DataFrame(
+        {
+            "source": ["A", "A", "A", "B"],
+            "entity": ["X", "X", "X", "Y"],
+            "doc_id": [1, 1, 2, 3],
+            "score": [0.5, -0.5, 0.3, 0.2],
+            "label": ["positive", "negative", "positive", "neutral"],
+        }
+    )
+    summary = stance.summarize(rows).set_index(["source", "entity"])
+    x = summary.loc[("A", "X")]
+    assert x["n"] == 3
+    assert x["n_articles"] == 2
+    assert x["mean_score"] == pytest.approx(0.1)
+    # sd = sqrt(0.28); half width = t(0.975, 2) * sd / sqrt(3)
+    half_width = 4.302653 * math.sqrt(0.28) / math.sqrt(3)
+    assert x["ci_low"] == pytest.approx(0.1 - half_width, abs=1e-3)
+    assert x["ci_high"] == pytest.approx(0.1 + half_width, abs=1e-3)
+    assert (x["negative"], x["neutral"], x["positive"]) == (1, 0, 2)
+    assert x["positive_share"] == pytest.approx(2 / 3)
+    y = summary.loc[("B", "Y")]
+    assert y["n"] == 1
+    assert math.isnan(y["ci_low"]) and math.isnan(y["ci_high"])
+    assert y["neutral_share"] == 1.0
+
+
+def test_summarize_by_one_column_and_empty():
+    rows = pd.DataFrame(
+        {
+            "entity": ["X", "X"],
+            "doc_id": [1, 2],
+            "score": [1.0, 0.0],
+            "label": ["positive", "neutral"],
+        }
+    )
+    summary = stance.summarize(rows, by="entity", confidence=0.9)
+    assert summary["entity"].tolist() == ["X"]
+    assert summary["mean_score"].tolist() == [0.5]
+    assert stance.summarize(rows.head(0), by="entity").empty
+    with pytest.raises(ValueError, match="source"):
+        stance.summarize(rows)
+
+
+# --- benchmark --------------------------------------------------------------------------
+
+
+def test_eval_script_prints_macro_f1_for_each_method(newsmtsc_dir):
+    shared = newsmtsc_dir.parents[1]
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "stance_eval.py"), "--limit", "60",
+         "--shared", str(shared)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    output = completed.stdout
+    methods = ["lexicon", "vader (sentence)"]
+    if stance.default_method() == "model":
+        methods.append("model")
+    for method in methods:
+        for name in ("dev_rw", "devtest_mt"):
+            line = re.search(rf"^{re.escape(method)}\s+{name}\s+60\s+(\d+\.\d)\s", output, re.M)
+            assert line, f"no macro-F1 for {method} on {name} in:\n{output}"
+            assert 0 <= float(line.group(1)) <= 100
+    assert "83.1" in output

