@@ -1,0 +1,467 @@
+"""Charts of tidy counts: one call per picture, a plotly ``go.Figure`` back.
+
+Every function takes the tidy output of ``Corpus.mention_counts`` first and options by keyword,
+as seaborn does; counting happens in the corpus, these functions only draw. One outlet keeps
+one colour everywhere (``outlet_colors``), every chart names its measure in plain words
+(``MEASURES``), and every piece of user text reaching plotly goes through
+``kit.html.hover_safe``. ``figure_data`` and ``to_csv`` give back what was drawn.
+
+Example:
+    >>> import kit
+    >>> corpus = kit.load()  # doctest: +SKIP
+    >>> colors = outlet_colors(corpus)  # doctest: +SKIP
+    >>> top_entities_by_outlet(corpus.mention_counts(), outlet_colors=colors)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
+from plotly.subplots import make_subplots
+
+from kit.html import hover_safe, unescape
+
+MEASURES: dict[str, str] = {
+    "mentions": "Mentions",
+    "articles": "Articles mentioning",
+    "per_1000_words": "Mentions per 1,000 words",
+    "article_share": "Share of articles mentioning",
+}
+# How each measure reads in hover text (plotly d3-format).
+MEASURE_FORMATS: dict[str, str] = {
+    "mentions": ",d",
+    "articles": ",d",
+    "per_1000_words": ".2f",
+    "article_share": ".1%",
+}
+
+# Okabe & Ito (2008) first (yellow and black last: weakest on white), then Paul Tol's
+# "bright" and "muted" schemes: all distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000"]
+TOL = [
+    "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
+    "#AA4499",
+]  # fmt: skip
+PALETTE: list[str] = OKABE_ITO + TOL
+FALLBACK_COLOR = "#777777"
+
+
+def outlet_colors(sources: Any) -> dict[str, str]:
+    """Return {outlet: colour}, assigned by sorted outlet name so each outlet keeps its colour.
+
+    ``sources`` is a list of outlet names, a Series, or a Corpus (its ``sources``). Decide the
+    colours once, on the whole corpus, and pass them to every chart. Beyond the palette's 24
+    colours the palette repeats.
+
+    Example:
+        >>> outlet_colors(["Kyiv Independent", "New York Post"])
+        {'Kyiv Independent': '#E69F00', 'New York Post': '#56B4E9'}
+    """
+    return _assign_colors(sources)
+
+
+def _assign_colors(sources: Any) -> dict[str, str]:
+    # Charts take an ``outlet_colors`` argument that shadows the public function's name.
+    names = sources.sources if hasattr(sources, "sources") else sources
+    if isinstance(names, str):
+        names = [names]
+    unique = sorted({str(name) for name in names if name is not None and not pd.isna(name)})
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(unique)}
+
+
+def measure_label(measure: str) -> str:
+    """Return the plain-words name of a measure column (e.g. "Mentions per 1,000 words")."""
+    return MEASURES.get(measure, measure.replace("_", " ").capitalize())
+
+
+def _check_columns(counts: pd.DataFrame, required: Iterable[str], chart: str) -> None:
+    missing = [column for column in required if column not in counts.columns]
+    if missing:
+        raise ValueError(
+            f"{chart}: the counts frame has no {missing[0]!r} column "
+            f"(it has {', '.join(map(str, counts.columns))}); pass the tidy output of "
+            "Corpus.mention_counts(...) with that column"
+        )
+
+
+def _color_of(outlet: str, colors: Mapping[str, str]) -> str:
+    return colors.get(outlet, FALLBACK_COLOR)
+
+
+def _title(text: str, subtitle: str | None = None) -> dict:
+    """Return a layout title (escaped) with an optional subtitle line."""
+    title: dict[str, Any] = {"text": hover_safe(text), "x": 0.01, "xanchor": "left"}
+    if subtitle:
+        title["subtitle"] = {"text": hover_safe(subtitle)}
+    return title
+
+
+def _top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> list[str]:
+    """Return the outlets to draw (sorted by name): those with the most of the measure."""
+    totals = counts.groupby("source", observed=True)[measure].sum()
+    if max_outlets is not None and len(totals) > max_outlets:
+        ranked = totals.reset_index().sort_values([measure, "source"], ascending=[False, True])
+        totals = totals.loc[ranked["source"].head(max_outlets)]
+    return sorted(totals.index)
+
+
+def _outlet_note(shown: int, total: int) -> str | None:
+    if shown < total:
+        return (
+            f"Showing the {shown} of {total} outlets with the most; filter outlets to see others."
+        )
+    return None
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    kept = [note for note in notes if note]
+    return " ".join(kept) if kept else None
+
+
+def top_entities_by_outlet(
+    counts: pd.DataFrame,
+    *,
+    measure: str = "mentions",
+    n: int = 10,
+    outlet_colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+    barmode: str | None = None,
+    max_outlets: int | None = 12,
+) -> go.Figure:
+    """Return horizontal bars of the ``n`` top entities, one bar colour per outlet.
+
+    Args:
+        counts: ``Corpus.mention_counts(by=("entity", "source"))`` (no ``freq``).
+        measure: the column to draw (see ``MEASURES``); entities are ranked by its total.
+        n: how many entities.
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        title: replaces the default title.
+        barmode: "stack" or "group"; by default raw counts stack and normalised measures
+            (which do not add up across outlets) are grouped.
+        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+    """
+    _check_columns(counts, ["entity", "source", measure], "top_entities_by_outlet")
+    if "published" in counts.columns:
+        raise ValueError(
+            "top_entities_by_outlet: the counts frame has a 'published' column (a timeline); "
+            "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
+        )
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(counts["source"])
+    ranked = (
+        counts.groupby("entity", observed=True)[measure]
+        .sum()
+        .reset_index()
+        .sort_values([measure, "entity"], ascending=[False, True])
+    )
+    entities = ranked["entity"].head(n).tolist()
+    shown = counts[counts["entity"].isin(entities)]
+    outlets = _top_outlets(shown, measure, max_outlets) if len(shown) else []
+    label = measure_label(measure)
+    value_format = MEASURE_FORMATS.get(measure, ".3g")
+    figure = go.Figure()
+    for outlet in outlets:
+        rows = (
+            shown[shown["source"] == outlet]
+            .set_index("entity")
+            .reindex(entities)
+            .dropna(subset=[measure])
+        )
+        figure.add_trace(
+            go.Bar(
+                x=rows[measure].tolist(),
+                y=[hover_safe(entity) for entity in rows.index],
+                orientation="h",
+                name=hover_safe(outlet),
+                marker_color=_color_of(outlet, colors),
+                meta={"source": hover_safe(outlet)},
+                hovertemplate=(
+                    f"<b>%{{y}}</b><br>%{{fullData.name}}<br>{hover_safe(label)}: "
+                    f"%{{x:{value_format}}}<extra></extra>"
+                ),
+            )
+        )
+    if barmode is None:
+        barmode = "stack" if measure in ("mentions", "articles") else "group"
+    n_outlets = counts["source"].nunique()
+    subtitle = _outlet_note(len(outlets), n_outlets)
+    if not entities:
+        subtitle = "No mentions match the current filters."
+    bar_rows = len(entities) * (max(1, len(outlets)) if barmode == "group" else 1)
+    figure.update_layout(
+        title=_title(title or f"Top {n} entities by outlet: {label.lower()}", subtitle),
+        barmode=barmode,
+        xaxis_title=hover_safe(label),
+        yaxis_title="Entity",
+        yaxis={"categoryorder": "array", "categoryarray": [hover_safe(e) for e in entities[::-1]]},
+        legend_title_text="Outlet",
+        height=int(min(1400, max(360, 160 + 22 * bar_rows))),
+        margin={"t": 90},
+    )
+    if measure == "article_share":
+        figure.update_xaxes(tickformat=".0%")
+    return figure
+
+
+def mentions_over_time(
+    counts: pd.DataFrame,
+    *,
+    measure: str = "mentions",
+    outlet_colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+    max_outlets: int | None = 8,
+) -> go.Figure:
+    """Return lines of the measure over time, one per outlet, one panel per entity.
+
+    Args:
+        counts: ``Corpus.mention_counts(by=("entity", "source"), freq="W")`` (or "D", "M");
+            ``fill_zeros=True`` draws the weeks without mentions as zeros rather than gaps.
+        measure: the column to draw (see ``MEASURES``).
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        title: replaces the default title.
+        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+
+    Rows for undated articles (``published`` is NaT) cannot be placed on the time axis; the
+    subtitle says how many mentions were left out.
+    """
+    _check_columns(counts, ["published", measure], "mentions_over_time")
+    colors = dict(outlet_colors) if outlet_colors else None
+    has_source = "source" in counts.columns
+    has_entity = "entity" in counts.columns
+    undated = counts[counts["published"].isna()]
+    dated = counts[counts["published"].notna()].sort_values("published")
+    undated_note = None
+    if len(undated):
+        if "mentions" in undated.columns:
+            left_out = int(undated["mentions"].sum())
+            undated_note = f"{left_out:,} mentions in undated articles are not shown."
+        else:
+            undated_note = f"{len(undated):,} rows for undated articles are not shown."
+    if has_entity:
+        ranked = (
+            dated.groupby("entity", observed=True)[measure]
+            .sum()
+            .reset_index()
+            .sort_values([measure, "entity"], ascending=[False, True])
+        )
+        entities = ranked["entity"].tolist()
+    else:
+        entities = [None]
+    outlets = _top_outlets(dated, measure, max_outlets) if has_source and len(dated) else []
+    if has_source and colors is None:
+        colors = _assign_colors(counts["source"])
+    label = measure_label(measure)
+    value_format = MEASURE_FORMATS.get(measure, ".3g")
+    panels = max(1, len(entities))
+    if panels > 1:
+        figure = make_subplots(
+            rows=panels,
+            cols=1,
+            shared_xaxes=True,
+            vertical_spacing=min(0.08, 0.3 / panels),
+            subplot_titles=[hover_safe(entity) for entity in entities],
+        )
+    else:
+        figure = go.Figure()
+    legend_shown: set[str] = set()
+    for row_number, entity in enumerate(entities, start=1):
+        rows = dated if entity is None else dated[dated["entity"] == entity]
+        if has_source:
+            groups = [(outlet, rows[rows["source"] == outlet]) for outlet in outlets]
+        else:
+            groups = [(entity, rows)]
+        for name, group in groups:
+            if group.empty:
+                continue
+            meta = {}
+            if has_source:
+                meta["source"] = hover_safe(name)
+            if entity is not None:
+                meta["entity"] = hover_safe(entity)
+            trace = go.Scatter(
+                x=group["published"].tolist(),
+                y=group[measure].tolist(),
+                mode="lines+markers",
+                name=hover_safe(name if name is not None else label),
+                legendgroup=hover_safe(name),
+                showlegend=name not in legend_shown,
+                meta=meta,
+                hovertemplate=(
+                    f"{'<b>' + hover_safe(entity) + '</b><br>' if entity is not None else ''}"
+                    f"%{{fullData.name}}<br>%{{x|%Y-%m-%d}}<br>{hover_safe(label)}: "
+                    f"%{{y:{value_format}}}<extra></extra>"
+                ),
+            )
+            if has_source:
+                trace.line.color = _color_of(name, colors)
+                trace.marker.color = _color_of(name, colors)
+            legend_shown.add(name)
+            if panels > 1:
+                figure.add_trace(trace, row=row_number, col=1)
+            else:
+                figure.add_trace(trace)
+    if title is None:
+        title = f"{label} over time" + (", by outlet" if has_source else "")
+        if len(entities) == 1 and entities[0] is not None:
+            title = f"{entities[0]}: {title[0].lower()}{title[1:]}"
+    subtitle = _join_notes(
+        _outlet_note(len(outlets), counts["source"].nunique()) if has_source else None,
+        undated_note,
+        None if len(dated) else "No dated mentions match the current filters.",
+    )
+    figure.update_layout(
+        title=_title(title, subtitle),
+        legend_title_text="Outlet" if has_source else "",
+        height=int(min(1600, 200 + 220 * panels)) if panels > 1 else 420,
+        margin={"t": 100},
+        hovermode="closest",
+    )
+    figure.update_yaxes(title_text=hover_safe(label), rangemode="tozero")
+    if panels > 1:
+        figure.update_xaxes(title_text="Date", row=panels, col=1)
+    else:
+        figure.update_xaxes(title_text="Date")
+    if measure == "article_share":
+        figure.update_yaxes(tickformat=".0%")
+    return figure
+
+
+def entity_outlet_heatmap(
+    counts: pd.DataFrame,
+    *,
+    measure: str = "per_1000_words",
+    title: str | None = None,
+    n: int = 20,
+    max_outlets: int | None = 30,
+) -> go.Figure:
+    """Return a heatmap of entities (rows, most first) by outlets (columns, sorted).
+
+    Args:
+        counts: ``Corpus.mention_counts(by=("entity", "source"))`` (no ``freq``).
+        measure: the column to colour by; normalised measures compare outlets fairly.
+        title: replaces the default title.
+        n: how many entities (ranked by the measure's total).
+        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+
+    A cell with no row in ``counts`` is an outlet that never mentions the entity: drawn as 0.
+    """
+    _check_columns(counts, ["entity", "source", measure], "entity_outlet_heatmap")
+    if "published" in counts.columns:
+        raise ValueError(
+            "entity_outlet_heatmap: the counts frame has a 'published' column (a timeline); "
+            "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
+        )
+    ranked = (
+        counts.groupby("entity", observed=True)[measure]
+        .sum()
+        .reset_index()
+        .sort_values([measure, "entity"], ascending=[False, True])
+    )
+    entities = ranked["entity"].head(n).tolist()
+    shown = counts[counts["entity"].isin(entities)]
+    outlets = _top_outlets(shown, measure, max_outlets) if len(shown) else []
+    grid = (
+        shown[shown["source"].isin(outlets)]
+        .pivot_table(index="entity", columns="source", values=measure, aggfunc="sum")
+        .reindex(index=entities, columns=outlets)
+        .fillna(0)
+    )
+    label = measure_label(measure)
+    value_format = MEASURE_FORMATS.get(measure, ".3g")
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy().tolist(),
+            x=[hover_safe(outlet) for outlet in grid.columns],
+            y=[hover_safe(entity) for entity in grid.index],
+            colorscale="Cividis",
+            colorbar={"title": {"text": hover_safe(label)}},
+            meta={"measure": measure},
+            hovertemplate=(
+                f"<b>%{{y}}</b><br>%{{x}}<br>{hover_safe(label)}: %{{z:{value_format}}}"
+                "<extra></extra>"
+            ),
+        )
+    )
+    subtitle = _outlet_note(len(outlets), counts["source"].nunique())
+    if not entities:
+        subtitle = "No mentions match the current filters."
+    figure.update_layout(
+        title=_title(title or f"Who each outlet talks about: {label.lower()}", subtitle),
+        xaxis_title="Outlet",
+        yaxis_title="Entity",
+        yaxis={"autorange": "reversed"},
+        height=int(min(1400, max(360, 180 + 24 * len(entities)))),
+        margin={"t": 90},
+    )
+    return figure
+
+
+def figure_data(figure: BaseFigure) -> pd.DataFrame:
+    """Return what a figure draws, tidy: one row per point (per cell for heatmaps).
+
+    Columns: ``trace`` (its index), ``type``, ``name``, the keys of each trace's ``meta``
+    (e.g. ``source``, ``entity``), ``x``, ``y`` and, for heatmaps, ``z``. Text is unescaped, so
+    the values are the data's own, ready to compare with the counts or write to CSV.
+
+    Example:
+        >>> figure = go.Figure(go.Bar(x=[3], y=["Tom &amp; Jerry"], name="Post"))
+        >>> figure_data(figure)[["name", "x", "y"]].to_dict("records")
+        [{'name': 'Post', 'x': 3, 'y': 'Tom & Jerry'}]
+    """
+    rows: list[dict] = []
+    for index, trace in enumerate(figure.data):
+        meta = trace.meta if isinstance(getattr(trace, "meta", None), dict) else {}
+        base = {"trace": index, "type": trace.type, "name": unescape(trace.name)}
+        base.update({key: unescape(value) for key, value in meta.items()})
+        z_values = getattr(trace, "z", None)
+        if z_values is not None:
+            xs = list(trace.x) if trace.x is not None else list(range(len(z_values[0])))
+            ys = list(trace.y) if trace.y is not None else list(range(len(z_values)))
+            for row_index, y_value in enumerate(ys):
+                for column_index, x_value in enumerate(xs):
+                    rows.append(
+                        {
+                            **base,
+                            "x": unescape(x_value),
+                            "y": unescape(y_value),
+                            "z": z_values[row_index][column_index],
+                        }
+                    )
+            continue
+        xs = list(trace.x) if getattr(trace, "x", None) is not None else []
+        ys = list(trace.y) if getattr(trace, "y", None) is not None else []
+        length = max(len(xs), len(ys))
+        xs += [None] * (length - len(xs))
+        ys += [None] * (length - len(ys))
+        for x_value, y_value in zip(xs, ys, strict=True):
+            rows.append({**base, "x": unescape(x_value), "y": unescape(y_value)})
+    columns = ["trace", "type", "name"]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=[*columns, "x", "y"])
+    return frame
+
+
+def to_csv(figure_or_frame: BaseFigure | pd.DataFrame, path: str | Path) -> Path:
+    """Write a chart's data (via ``figure_data``) or a table to CSV and return the path.
+
+    Example:
+        >>> to_csv(top_entities_by_outlet(counts), "top_entities.csv")  # doctest: +SKIP
+    """
+    if isinstance(figure_or_frame, BaseFigure):
+        frame = figure_data(figure_or_frame)
+    elif isinstance(figure_or_frame, pd.DataFrame):
+        frame = figure_or_frame
+    else:
+        raise TypeError(
+            f"to_csv: got a {type(figure_or_frame).__name__}; pass a plotly figure or a DataFrame"
+        )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
