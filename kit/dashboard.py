@@ -1,0 +1,752 @@
+"""The explorer: widgets wired to pure functions over a precomputed rollup of the corpus.
+
+``dashboard(corpus, entity=..., source=..., start=..., end=..., label=..., measure=...)``
+returns a ``Dashboard`` that displays as a widget. Its state is a plain settings dict
+(``settings()``), and ``code()`` prints the one line of Python that recreates the view.
+
+The numbers come from ``Rollup``, built once per dashboard from ``Corpus.mention_counts`` at
+daily resolution plus each outlet's daily words and articles, so an interaction filters and
+sums a few small arrays instead of recounting the corpus. ``view(rollup, settings)`` is the
+pure function behind every redraw; the tests check it against ``Corpus.filter`` and
+``Corpus.mention_counts``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit import charts
+from kit import html as kit_html
+from kit.corpus import Corpus, period_start
+
+MEASURE_CHOICES: dict[str, str] = {
+    "mentions": "Mentions",
+    "per_1000_words": "Per 1,000 words",
+    "article_share": "Share of articles",
+}
+LABEL_NAMES: dict[str, str] = {
+    "PERSON": "People",
+    "ORG": "Organisations",
+    "GPE": "Countries, cities, states",
+    "NORP": "Nationalities, religious and political groups",
+    "LOC": "Other places",
+    "FAC": "Buildings, airports, roads",
+    "EVENT": "Events",
+    "PRODUCT": "Products",
+    "LAW": "Laws",
+    "WORK_OF_ART": "Titles of works",
+    "LANGUAGE": "Languages",
+}
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "entity": None,
+    "source": None,
+    "start": None,
+    "end": None,
+    "label": None,
+    "measure": "mentions",
+    "freq": "W",
+}
+EVIDENCE_LIMIT = 50
+ENTITY_OPTIONS_LIMIT = 300
+TOP_ENTITIES = 10
+COUNT_COLUMNS = ["mentions", "articles", "words_total", "articles_total"]
+
+
+# ---- settings --------------------------------------------------------------------------------
+def _as_list(value: Any) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [value]
+    listed = list(value)
+    return listed or None
+
+
+def _as_date(value: Any) -> str | None:
+    """Return a date as 'YYYY-MM-DD' (a full timestamp is kept as given if it has a time)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    return f"{stamp:%Y-%m-%d}" if stamp == stamp.normalize() else stamp.isoformat()
+
+
+def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: Any) -> dict:
+    """Return a complete settings dict: lists for entity/source, 'YYYY-MM-DD' dates.
+
+    Example:
+        >>> normalize_settings(entity="Vladimir Putin", start="2023-02-01")["entity"]
+        ['Vladimir Putin']
+    """
+    merged = {**DEFAULT_SETTINGS, **(settings or {}), **overrides}
+    unknown = sorted(set(merged) - set(DEFAULT_SETTINGS))
+    if unknown:
+        raise ValueError(
+            f"dashboard: unknown setting {unknown[0]!r}; "
+            f"expected one of {', '.join(DEFAULT_SETTINGS)}"
+        )
+    if merged["measure"] not in MEASURE_CHOICES:
+        raise ValueError(
+            f"dashboard: measure={merged['measure']!r} is not one of "
+            f"{', '.join(map(repr, MEASURE_CHOICES))}"
+        )
+    if merged["freq"] not in ("D", "W", "M"):
+        raise ValueError(f"dashboard: freq={merged['freq']!r} is not one of 'D', 'W', 'M'")
+    merged["entity"] = _as_list(merged["entity"])
+    merged["source"] = _as_list(merged["source"])
+    merged["start"] = _as_date(merged["start"])
+    merged["end"] = _as_date(merged["end"])
+    return merged
+
+
+def settings_code(settings: Mapping[str, Any], *, corpus_name: str = "corpus") -> str:
+    """Return the one line of Python that recreates a view with these settings.
+
+    Example:
+        >>> settings_code({"entity": ["Vladimir Putin"], "measure": "per_1000_words"})
+        "kit.dashboard(corpus, entity=['Vladimir Putin'], measure='per_1000_words')"
+    """
+    complete = normalize_settings(settings)
+    arguments = [corpus_name]
+    for name, default in DEFAULT_SETTINGS.items():
+        value = complete[name]
+        if value != default:
+            arguments.append(f"{name}={value!r}")
+    return f"kit.dashboard({', '.join(arguments)})"
+
+
+# ---- the rollup: counts precomputed once -------------------------------------------------
+def _day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Return the UTC bounds of the settings' date range (end inclusive, to the day's end)."""
+    start = end = None
+    if settings.get("start"):
+        start = pd.Timestamp(settings["start"])
+        start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+    if settings.get("end"):
+        raw = settings["end"]
+        end = pd.Timestamp(raw)
+        end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+        if end == end.normalize():
+            end = end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    return start, end
+
+
+@dataclass
+class Rollup:
+    """Counts of one corpus at daily resolution, ready to filter and sum per interaction.
+
+    ``entity_days``: entity, source, published (day; NaT undated), mentions, articles.
+    ``label_days``: the same with a ``label`` column (used when a type filter is on).
+    ``outlet_days``: source, published (day), words_total, articles_total (every article).
+    ``mentions``: the mention rows sorted by date and outlet, for the evidence table.
+    """
+
+    corpus: Corpus
+    entity_days: pd.DataFrame
+    label_days: pd.DataFrame
+    outlet_days: pd.DataFrame
+    mentions: pd.DataFrame
+    entity_rows: dict[str, np.ndarray]
+    sentences: pd.DataFrame
+    titles: pd.Series
+    entity_totals: dict[str | None, pd.Series]
+    labels: list[str]
+    months: list[pd.Timestamp]
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Rollup:
+        """Return the rollup of a corpus (the one slow step: a few groupbys)."""
+        universe = corpus.universe if corpus.universe is not None else corpus.articles
+        entity_days = corpus.mention_counts(by=("entity", "source"), freq="D")
+        label_days = corpus.mention_counts(by=("entity", "label", "source"), freq="D")
+        keep = ["entity", "source", "published", "mentions", "articles"]
+        entity_days = _with_periods(entity_days[keep])
+        label_days = _with_periods(label_days[["label", *keep]])
+        days = period_start(universe["published"], "D")
+        outlet_days = (
+            universe.assign(published=days)
+            .groupby(["source", "published"], dropna=False)
+            .agg(words_total=("n_words", "sum"), articles_total=("doc_id", "nunique"))
+            .reset_index()
+        )
+        outlet_days = _with_periods(outlet_days)
+        mentions = corpus.mentions.sort_values(
+            ["published", "source", "doc_id", "start"], kind="stable"
+        ).reset_index(drop=True)
+        entity_rows = mentions.groupby("entity", sort=False).indices
+        sentences = corpus.sentences.set_index(["doc_id", "sent_id"])[["start", "text"]]
+        titles = corpus.articles.set_index("doc_id")["title"]
+        entity_totals: dict[str | None, pd.Series] = {
+            None: corpus.mentions["entity"].value_counts()
+        }
+        label_counts = corpus.mentions["label"].value_counts()
+        labels = label_counts.index.tolist()
+        for label in labels:
+            of_label = corpus.mentions.loc[corpus.mentions["label"] == label, "entity"]
+            entity_totals[label] = of_label.value_counts()
+        dated = universe["published"].dropna()
+        months: list[pd.Timestamp] = []
+        if len(dated):
+            first, last = period_start(dated, "M").agg(["min", "max"])
+            months = list(pd.date_range(first, last, freq="MS"))
+        return cls(
+            corpus=corpus,
+            entity_days=entity_days,
+            label_days=label_days,
+            outlet_days=outlet_days,
+            mentions=mentions,
+            entity_rows=entity_rows,
+            sentences=sentences,
+            titles=titles,
+            entity_totals=entity_totals,
+            labels=labels,
+            months=months,
+        )
+
+
+def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a daily frame with its week and month starts precomputed (W, M columns)."""
+    frame = frame.reset_index(drop=True)
+    return frame.assign(
+        D=frame["published"],
+        W=period_start(frame["published"], "W"),
+        M=period_start(frame["published"], "M"),
+    )
+
+
+def _select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return the daily rows inside the settings' outlets and dates (and label, if any)."""
+    mask = np.ones(len(frame), dtype=bool)
+    if settings.get("source"):
+        mask &= frame["source"].isin(settings["source"]).to_numpy()
+    start, end = _day_bounds(settings)
+    if start is not None:
+        mask &= (frame["published"] >= start).fillna(False).to_numpy(dtype=bool)
+    if end is not None:
+        mask &= (frame["published"] <= end).fillna(False).to_numpy(dtype=bool)
+    if settings.get("label") and "label" in frame.columns:
+        mask &= (frame["label"] == settings["label"]).to_numpy(dtype=bool)
+    return frame[mask]
+
+
+def _mention_days(
+    rollup: Rollup, settings: Mapping[str, Any], entities: list | None
+) -> pd.DataFrame:
+    """Return the daily mention rows for the settings, optionally for some entities only."""
+    frame = rollup.label_days if settings.get("label") else rollup.entity_days
+    if entities is not None:
+        frame = frame[frame["entity"].isin(entities)]
+    return _select_days(frame, settings)
+
+
+def _normalise(counts: pd.DataFrame) -> pd.DataFrame:
+    """Return counts with per_1000_words and article_share from their totals."""
+    words = counts["words_total"].where(counts["words_total"] > 0)
+    totals = counts["articles_total"].where(counts["articles_total"] > 0)
+    return counts.assign(
+        per_1000_words=1000 * counts["mentions"] / words,
+        article_share=counts["articles"] / totals,
+    )
+
+
+def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return counts by entity and outlet under the settings' outlets, dates and entity type.
+
+    The same numbers as ``corpus.filter(source=, start=, end=, label=).mention_counts()``.
+    """
+    settings = normalize_settings(settings)
+    days = _mention_days(rollup, settings, None)
+    counts = (
+        days.groupby(["entity", "source"], observed=True)[["mentions", "articles"]]
+        .sum()
+        .reset_index()
+    )
+    outlets = (
+        _select_days(rollup.outlet_days, settings)
+        .groupby("source")[["words_total", "articles_total"]]
+        .sum()
+    )
+    counts = counts.join(outlets, on="source")
+    counts = _normalise(counts).sort_values(
+        ["mentions", "entity", "source"], ascending=[False, True, True], ignore_index=True
+    )
+    return counts
+
+
+def timeline_counts(
+    rollup: Rollup, settings: Mapping[str, Any], entities: list[str]
+) -> pd.DataFrame:
+    """Return counts by entity, outlet and period (settings' ``freq``) for some entities.
+
+    Periods in which an outlet published but did not mention the entity are zeros (periods in
+    which it published nothing have no row), from the first to the last period in range.
+    """
+    settings = normalize_settings(settings)
+    freq = settings["freq"]
+    days = _mention_days(rollup, settings, entities)
+    counts = (
+        days.groupby(["entity", "source", freq], observed=True, dropna=False)[
+            ["mentions", "articles"]
+        ]
+        .sum()
+        .reset_index()
+        .rename(columns={freq: "published"})
+    )
+    outlets = (
+        _select_days(rollup.outlet_days, settings)
+        .groupby(["source", freq], dropna=False)[["words_total", "articles_total"]]
+        .sum()
+        .reset_index()
+        .rename(columns={freq: "published"})
+    )
+    outlets = outlets[outlets["source"].isin(counts["source"].unique())]
+    pairs = counts[["entity", "source"]].drop_duplicates()
+    # Zeros only for dated periods: undated articles keep just the rows that have mentions.
+    grid = pairs.merge(outlets[outlets["published"].notna()], on="source", how="inner")
+    undated = counts[counts["published"].isna()].merge(
+        outlets, on=["source", "published"], how="left"
+    )
+    filled = grid.merge(counts, on=["entity", "source", "published"], how="left")
+    filled = pd.concat([filled, undated], ignore_index=True) if len(undated) else filled
+    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
+    filled = _normalise(filled)
+    columns = ["entity", "source", "published", "mentions", "articles"]
+    columns += ["per_1000_words", "article_share", "words_total", "articles_total"]
+    return filled[columns].sort_values(["published", "entity", "source"], ignore_index=True)
+
+
+def _sentence_offsets(rows: pd.DataFrame, rollup: Rollup) -> pd.DataFrame:
+    """Return rows with the sentence text and the mention's offsets inside that sentence."""
+    keys = list(zip(rows["doc_id"], rows["sent_id"], strict=True))
+    found = rollup.sentences.reindex(keys)
+    sentences = found["text"].fillna("").tolist()
+    starts = (rows["start"].to_numpy() - found["start"].fillna(0).to_numpy()).astype(int)
+    mark_starts, mark_ends = [], []
+    for sentence, start, mention in zip(sentences, starts, rows["text"], strict=True):
+        mention = "" if mention is None else str(mention)
+        if sentence[start : start + len(mention)] != mention:
+            # Offsets that do not line up (e.g. text normalised differently): find the mention.
+            start = sentence.find(mention)
+        if start < 0:
+            mark_starts.append(0)
+            mark_ends.append(0)
+        else:
+            mark_starts.append(start)
+            mark_ends.append(start + len(mention))
+    return rows.assign(sentence=sentences, mark_start=mark_starts, mark_end=mark_ends)
+
+
+def evidence_rows(
+    rollup: Rollup,
+    settings: Mapping[str, Any],
+    entities: list[str],
+    *,
+    limit: int = EVIDENCE_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """Return (up to ``limit`` sentences mentioning the entities, how many there are in all).
+
+    Rows are spread across outlets (each outlet gets a fair share of the ``limit``), then lined
+    up by date and outlet. Columns: doc_id, sent_id, entity, source, published, title, mention
+    (the text as written), sentence, mark_start, mark_end (offsets into ``sentence``).
+    """
+    settings = normalize_settings(settings)
+    positions = [rollup.entity_rows[name] for name in entities if name in rollup.entity_rows]
+    if not positions:
+        columns = ["doc_id", "sent_id", "entity", "source", "published", "title", "mention"]
+        return pd.DataFrame(columns=[*columns, "sentence", "mark_start", "mark_end"]), 0
+    rows = rollup.mentions.iloc[np.sort(np.concatenate(positions))]
+    rows = _select_days(rows, settings)
+    # One row per sentence and entity: a sentence naming Putin twice is one piece of evidence.
+    rows = rows.drop_duplicates(["doc_id", "sent_id", "entity"])
+    total = len(rows)
+    n_outlets = max(1, rows["source"].nunique())
+    share = max(1, -(-limit // n_outlets))
+    chosen = rows.groupby("source", sort=False).head(share)
+    if len(chosen) < min(limit, total):
+        # Outlets with few sentences leave room: fill it in date order.
+        rest = rows.drop(chosen.index)
+        chosen = pd.concat([chosen, rest.head(limit - len(chosen))])
+    chosen = chosen.sort_values(["published", "source", "doc_id", "start"], kind="stable")
+    chosen = chosen.head(limit)
+    chosen = _sentence_offsets(chosen, rollup)
+    chosen = chosen.assign(title=rollup.titles.reindex(chosen["doc_id"]).to_numpy())
+    columns = ["doc_id", "sent_id", "entity", "source", "published", "title"]
+    evidence = chosen.rename(columns={"text": "mention"})[
+        [*columns, "mention", "sentence", "mark_start", "mark_end"]
+    ]
+    return evidence.reset_index(drop=True), total
+
+
+def evidence_html(evidence: pd.DataFrame, total: int) -> kit_html.Html:
+    """Return the evidence table as escaped HTML with a "showing N of M sentences" line."""
+    if total == 0:
+        return kit_html.block(kit_html.note("No sentences mention the selected entities here."))
+    entities = evidence["entity"].unique()
+    columns = {"published": "Date", "source": "Outlet"}
+    if len(entities) > 1:
+        columns["entity"] = "Entity"
+    columns.update({"title": "Title", "sentence": "Sentence"})
+    names = ", ".join(map(str, entities[:3])) + (", …" if len(entities) > 3 else "")
+    line = f"Showing {len(evidence):,} of {total:,} sentences mentioning {names}, by date."
+    return kit_html.block(
+        kit_html.note(line),
+        kit_html.table(evidence, columns=columns, highlight=("sentence", "mark_start", "mark_end")),
+    )
+
+
+def default_entities(top: pd.DataFrame, *, n: int = 2) -> list[str]:
+    """Return the ``n`` most mentioned entities of an entity-by-outlet counts frame."""
+    totals = top.groupby("entity", observed=True)["mentions"].sum().reset_index()
+    ranked = totals.sort_values(["mentions", "entity"], ascending=[False, True])
+    return ranked["entity"].head(n).tolist()
+
+
+def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None = None) -> dict:
+    """Return every frame the dashboard draws for these settings (the pure view model).
+
+    Keys: ``top`` (counts by entity and outlet), ``entities`` (those on the timeline: the
+    selected ones, or the two most mentioned), ``timeline`` (their counts by period),
+    ``evidence`` (up to 50 sentences) and ``evidence_total``.
+
+    Example:
+        >>> frames = view(kit.load(), {"entity": ["Vladimir Putin"]})  # doctest: +SKIP
+        >>> frames["timeline"].columns.tolist()[:3]  # doctest: +SKIP
+        ['entity', 'source', 'published']
+    """
+    rollup = (
+        corpus_or_rollup if isinstance(corpus_or_rollup, Rollup) else Rollup.build(corpus_or_rollup)
+    )
+    settings = normalize_settings(settings)
+    top = entity_counts(rollup, settings)
+    entities = settings["entity"] or default_entities(top)
+    evidence, total = evidence_rows(rollup, settings, entities)
+    return {
+        "top": top,
+        "entities": entities,
+        "timeline": timeline_counts(rollup, settings, entities),
+        "evidence": evidence,
+        "evidence_total": total,
+    }
+
+
+def entity_options(
+    rollup: Rollup,
+    *,
+    search: str = "",
+    label: str | None = None,
+    keep: Iterable[str] = (),
+    limit: int = ENTITY_OPTIONS_LIMIT,
+) -> list[tuple[str, str]]:
+    """Return (caption, entity) options, most mentioned first, matching a search text.
+
+    The entities in ``keep`` (the current selection) are always included, first.
+    """
+    totals = rollup.entity_totals.get(label)
+    if totals is None:
+        totals = pd.Series(dtype=int)
+    needle = search.strip().casefold()
+    names = totals.index
+    if needle:
+        names = [name for name in names if needle in str(name).casefold()]
+    kept = [name for name in keep]
+    chosen = kept + [name for name in list(names[: limit + len(kept)]) if name not in set(kept)]
+    chosen = chosen[: max(limit, len(kept))]
+    return [(f"{name} ({int(totals.get(name, 0)):,})", name) for name in chosen]
+
+
+# ---- the widget ------------------------------------------------------------------------------
+def _replace_figure(widget: Any, figure: Any) -> None:
+    """Redraw a FigureWidget as ``figure``, in place and in one message to the browser."""
+    with widget.batch_update():
+        same_shape = len(widget.data) == len(figure.data) and all(
+            old.type == new.type for old, new in zip(widget.data, figure.data, strict=True)
+        )
+        if same_shape:
+            for old, new in zip(widget.data, figure.data, strict=True):
+                old.update(new.to_plotly_json(), overwrite=True)
+        else:
+            widget.data = []
+            widget.add_traces(list(figure.data))
+        widget.layout = figure.layout
+
+
+class Dashboard:
+    """An explorer over one corpus: controls, two live charts and an evidence table.
+
+    Use ``settings()`` for the current filters, ``code()`` for the line that recreates the
+    view, ``widget`` for the root VBox and ``timings()`` for the last redraw's cost.
+    """
+
+    def __init__(self, corpus: Corpus, settings: Mapping[str, Any] | None = None) -> None:
+        import ipywidgets as widgets
+        import plotly.graph_objects as go
+
+        started = time.perf_counter()
+        self.corpus = corpus
+        self.rollup = Rollup.build(corpus)
+        self.colors = charts.outlet_colors(corpus)
+        self._settings = normalize_settings(settings)
+        self._syncing = False
+        self._timings: dict[str, float] = {}
+        rollup = self.rollup
+
+        self.search = widgets.Text(
+            description="Find entity",
+            placeholder="type part of a name",
+            continuous_update=True,
+        )
+        self.entity = widgets.SelectMultiple(
+            options=entity_options(rollup, label=self._settings["label"],
+                                   keep=self._settings["entity"] or ()),
+            value=tuple(self._settings["entity"] or ()),
+            description="Entities",
+            rows=8,
+        )  # fmt: skip
+        article_counts = corpus.articles["source"].value_counts()
+        self.source = widgets.SelectMultiple(
+            options=[(f"{name} ({int(article_counts.get(name, 0)):,})", name)
+                     for name in corpus.sources],
+            value=tuple(name for name in (self._settings["source"] or ())
+                        if name in set(corpus.sources)),
+            description="Outlets",
+            rows=8,
+        )  # fmt: skip
+        month_options = [(f"{month:%b %Y}", month) for month in rollup.months]
+        self.dates = widgets.SelectionRangeSlider(
+            options=month_options or [("no dates", None)],
+            index=(0, max(0, len(month_options) - 1)),
+            description="Months",
+            disabled=not month_options,
+            continuous_update=False,
+            layout=widgets.Layout(width="460px"),
+        )
+        self._set_slider_from_settings()
+        label_options: list[tuple[str, str | None]] = [("All types", None)]
+        label_options += [(f"{LABEL_NAMES.get(label, label)} ({label})", label)
+                          for label in rollup.labels]  # fmt: skip
+        self.label = widgets.Dropdown(
+            options=label_options,
+            value=self._settings["label"] if self._settings["label"] in rollup.labels else None,
+            description="Entity type",
+        )
+        self.measure = widgets.ToggleButtons(
+            options=[(caption, name) for name, caption in MEASURE_CHOICES.items()],
+            value=self._settings["measure"],
+            description="Measure",
+        )
+        for control in (self.search, self.entity, self.source, self.dates, self.label):
+            control.style.description_width = "90px"
+        self.top_figure = go.FigureWidget()
+        self.time_figure = go.FigureWidget()
+        self.evidence = widgets.HTML()
+        self.status = widgets.HTML()
+        self.code_line = widgets.HTML()
+
+        self.search.observe(self._on_search, names="value")
+        self.entity.observe(self._on_entity, names="value")
+        for control in (self.source, self.dates, self.label, self.measure):
+            control.observe(self._on_filter, names="value")
+
+        controls = widgets.HBox(
+            [
+                widgets.VBox([self.search, self.entity]),
+                widgets.VBox([self.source]),
+                widgets.VBox([self.dates, self.label, self.measure]),
+            ]
+        )
+        self.widget = widgets.VBox(
+            [
+                controls,
+                self.status,
+                self.top_figure,
+                self.time_figure,
+                widgets.HTML("<b>Evidence</b>"),
+                self.evidence,
+                self.code_line,
+            ]
+        )
+        self._refresh(top=True, timeline=True, evidence=True)
+        self._timings["build_ms"] = 1000 * (time.perf_counter() - started)
+
+    # ---- state ------------------------------------------------------------------------------
+    def settings(self) -> dict:
+        """Return the current filters as a plain dict (the arguments of ``kit.dashboard``)."""
+        return {
+            name: (list(value) if isinstance(value, list) else value)
+            for name, value in self._settings.items()
+        }
+
+    def code(self, corpus_name: str = "corpus") -> str:
+        """Return one line of Python that recreates the current view."""
+        return settings_code(self._settings, corpus_name=corpus_name)
+
+    def timings(self) -> dict[str, float]:
+        """Return the last interaction's cost in milliseconds (``total_ms`` and per step)."""
+        return dict(self._timings)
+
+    def view(self) -> dict:
+        """Return the frames behind the current view (see ``kit.dashboard.view``)."""
+        return view(self.rollup, self._settings)
+
+    # ---- observers: each reads the widgets into settings and redraws what depends on them ---
+    def _set_slider_from_settings(self) -> None:
+        months = self.rollup.months
+        if not months:
+            return
+        first, last = 0, len(months) - 1
+        if self._settings["start"]:
+            start = pd.Timestamp(self._settings["start"]).tz_localize(None)
+            first = max(0, sum(month.tz_localize(None) <= start for month in months) - 1)
+        if self._settings["end"]:
+            end = pd.Timestamp(self._settings["end"]).tz_localize(None)
+            last = max(first, sum(month.tz_localize(None) <= end for month in months) - 1)
+        self._syncing = True
+        try:
+            self.dates.index = (first, last)
+        finally:
+            self._syncing = False
+
+    def _on_search(self, change: dict) -> None:
+        started = time.perf_counter()
+        self._update_entity_options()
+        self._timings = {"total_ms": 1000 * (time.perf_counter() - started)}
+
+    def _update_entity_options(self) -> None:
+        options = entity_options(
+            self.rollup,
+            search=self.search.value,
+            label=self._settings["label"],
+            keep=self.entity.value,
+        )
+        self._syncing = True
+        try:
+            selected = self.entity.value
+            self.entity.options = options
+            self.entity.value = selected
+        finally:
+            self._syncing = False
+
+    def _on_entity(self, change: dict) -> None:
+        if self._syncing:
+            return
+        self._settings["entity"] = list(self.entity.value) or None
+        self._refresh(top=False, timeline=True, evidence=True)
+
+    def _on_filter(self, change: dict) -> None:
+        if self._syncing:
+            return
+        label_changed = change["owner"] is self.label
+        self._settings["source"] = list(self.source.value) or None
+        self._settings["label"] = self.label.value
+        self._settings["measure"] = self.measure.value
+        if change["owner"] is self.dates:
+            self._settings["start"], self._settings["end"] = self._dates_from_slider()
+        if label_changed:
+            self._update_entity_options()
+        self._refresh(top=True, timeline=True, evidence=change["owner"] is not self.measure)
+
+    def _dates_from_slider(self) -> tuple[str | None, str | None]:
+        months = self.rollup.months
+        first, last = self.dates.index
+        if not months or (first == 0 and last == len(months) - 1):
+            return None, None
+        start = months[first]
+        end = months[last] + pd.offsets.MonthEnd(0)
+        return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"
+
+    def _refresh(self, *, top: bool, timeline: bool, evidence: bool) -> None:
+        """Recompute and redraw the parts that depend on what changed; record the cost."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        settings = self._settings
+        measure = settings["measure"]
+        clock = time.perf_counter()
+        top_counts = entity_counts(self.rollup, settings)
+        entities = settings["entity"] or default_entities(top_counts)
+        timings["counts_ms"] = 1000 * (time.perf_counter() - clock)
+        if top:
+            clock = time.perf_counter()
+            figure = charts.top_entities_by_outlet(
+                top_counts, measure=measure, n=TOP_ENTITIES, outlet_colors=self.colors
+            )
+            _replace_figure(self.top_figure, figure)
+            timings["top_chart_ms"] = 1000 * (time.perf_counter() - clock)
+        if timeline:
+            clock = time.perf_counter()
+            counts = timeline_counts(self.rollup, settings, entities)
+            figure = charts.mentions_over_time(counts, measure=measure, outlet_colors=self.colors)
+            _replace_figure(self.time_figure, figure)
+            timings["timeline_ms"] = 1000 * (time.perf_counter() - clock)
+        if evidence:
+            clock = time.perf_counter()
+            rows, total = evidence_rows(self.rollup, settings, entities)
+            self.evidence.value = evidence_html(rows, total)
+            timings["evidence_ms"] = 1000 * (time.perf_counter() - clock)
+        articles_in_view = int(
+            _select_days(self.rollup.outlet_days, settings)["articles_total"].sum()
+        )
+        self.status.value = kit_html.note(
+            f"In view: {articles_in_view:,} articles; {top_counts['entity'].nunique():,} entities "
+            f"mentioned by {top_counts['source'].nunique():,} outlets."
+        )
+        self.code_line.value = kit_html.block(
+            kit_html.note("Recreate this view:"),
+            f"<code>{kit_html.escape(self.code())}</code>",
+        )
+        timings["total_ms"] = 1000 * (time.perf_counter() - started)
+        self._timings = timings
+
+    # ---- display ----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def __repr__(self) -> str:
+        return f"<Dashboard: {self.code()}>"
+
+
+def dashboard(
+    corpus: Corpus,
+    *,
+    entity: str | Iterable[str] | None = None,
+    source: str | Iterable[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    label: str | None = None,
+    measure: str = "mentions",
+    freq: str = "W",
+) -> Dashboard:
+    """Return the interactive explorer of a corpus, opened on these filters.
+
+    Example:
+        >>> kit.dashboard(corpus, entity=["Vladimir Putin"], measure="per_1000_words")
+        ... # doctest: +SKIP
+    """
+    settings = {"entity": entity, "source": source, "start": start, "end": end}
+    settings.update({"label": label, "measure": measure, "freq": freq})
+    return Dashboard(corpus, settings)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``kit.dashboard(corpus, ...)`` work even after this module is imported.
+
+    Importing ``kit.dashboard`` rebinds the attribute ``kit.dashboard`` from the function in
+    ``kit/__init__.py`` to this module; calling the module calls ``dashboard``.
+    """
+
+    def __call__(self, corpus: Corpus, **settings: Any) -> Dashboard:
+        return dashboard(corpus, **settings)
+
+
+sys.modules[__name__].__class__ = _CallableModule
