@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
-from plotly.subplots import make_subplots
 
 from kit.html import hover_safe, unescape
 
@@ -164,18 +164,17 @@ def top_entities_by_outlet(
     outlets = _top_outlets(shown, measure, max_outlets) if len(shown) else []
     label = measure_label(measure)
     value_format = MEASURE_FORMATS.get(measure, ".3g")
-    figure = go.Figure()
+    rank = {entity: position for position, entity in enumerate(entities)}
+    shown = shown[shown["source"].isin(outlets) & shown[measure].notna()]
+    shown = shown.assign(rank=shown["entity"].map(rank).astype(int)).sort_values("rank")
+    by_outlet = dict(tuple(shown.groupby("source", observed=True, sort=False)))
+    traces = []
     for outlet in outlets:
-        rows = (
-            shown[shown["source"] == outlet]
-            .set_index("entity")
-            .reindex(entities)
-            .dropna(subset=[measure])
-        )
-        figure.add_trace(
+        rows = by_outlet[outlet]
+        traces.append(
             go.Bar(
-                x=rows[measure].tolist(),
-                y=[hover_safe(entity) for entity in rows.index],
+                x=rows[measure].to_numpy(),
+                y=np.array([hover_safe(entity) for entity in rows["entity"]], dtype=object),
                 orientation="h",
                 name=hover_safe(outlet),
                 marker_color=_color_of(outlet, colors),
@@ -186,6 +185,7 @@ def top_entities_by_outlet(
                 ),
             )
         )
+    figure = go.Figure(data=traces)
     if barmode is None:
         barmode = "stack" if measure in ("mentions", "articles") else "group"
     n_outlets = counts["source"].nunique()
@@ -258,53 +258,47 @@ def mentions_over_time(
     label = measure_label(measure)
     value_format = MEASURE_FORMATS.get(measure, ".3g")
     panels = max(1, len(entities))
-    if panels > 1:
-        figure = make_subplots(
-            rows=panels,
-            cols=1,
-            shared_xaxes=True,
-            vertical_spacing=min(0.08, 0.3 / panels),
-            subplot_titles=[hover_safe(entity) for entity in entities],
-        )
-    else:
-        figure = go.Figure()
     legend_shown: set[str] = set()
-    for row_number, entity in enumerate(entities, start=1):
-        rows = dated if entity is None else dated[dated["entity"] == entity]
-        if has_source:
-            groups = [(outlet, rows[rows["source"] == outlet]) for outlet in outlets]
-        else:
-            groups = [(entity, rows)]
-        for name, group in groups:
-            if group.empty:
+    traces: list[dict] = []
+    # Plotly validates lists item by item but numpy arrays at once: pass arrays, naive UTC.
+    dated = dated.assign(published=dated["published"].dt.tz_convert("UTC").dt.tz_localize(None))
+    keys = [key for key in ("entity", "source") if key in dated.columns]
+    groups = dict(tuple(dated.groupby(keys, observed=True, sort=False))) if keys else {}
+    for panel, entity in enumerate(entities, start=1):
+        names = outlets if has_source else [entity]
+        for name in names:
+            key = (*([entity] if has_entity else []), *([name] if has_source else []))
+            group = groups.get(key) if keys else dated
+            if group is None or group.empty:
                 continue
             meta = {}
             if has_source:
                 meta["source"] = hover_safe(name)
             if entity is not None:
                 meta["entity"] = hover_safe(entity)
-            trace = go.Scatter(
-                x=group["published"].tolist(),
-                y=group[measure].tolist(),
-                mode="lines+markers",
-                name=hover_safe(name if name is not None else label),
-                legendgroup=hover_safe(name),
-                showlegend=name not in legend_shown,
-                meta=meta,
-                hovertemplate=(
-                    f"{'<b>' + hover_safe(entity) + '</b><br>' if entity is not None else ''}"
-                    f"%{{fullData.name}}<br>%{{x|%Y-%m-%d}}<br>{hover_safe(label)}: "
-                    f"%{{y:{value_format}}}<extra></extra>"
-                ),
+            color = _color_of(name, colors) if has_source else None
+            entity_line = f"<b>{hover_safe(entity)}</b><br>" if entity is not None else ""
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": group["published"].to_numpy(),
+                    "y": group[measure].to_numpy(),
+                    "xaxis": f"x{panel if panel > 1 else ''}",
+                    "yaxis": f"y{panel if panel > 1 else ''}",
+                    "mode": "lines+markers",
+                    "name": hover_safe(name if name is not None else label),
+                    "legendgroup": hover_safe(name),
+                    "showlegend": name not in legend_shown,
+                    "meta": meta,
+                    "line": {"color": color},
+                    "marker": {"color": color},
+                    "hovertemplate": (
+                        f"{entity_line}%{{fullData.name}}<br>%{{x|%Y-%m-%d}}<br>"
+                        f"{hover_safe(label)}: %{{y:{value_format}}}<extra></extra>"
+                    ),
+                }
             )
-            if has_source:
-                trace.line.color = _color_of(name, colors)
-                trace.marker.color = _color_of(name, colors)
             legend_shown.add(name)
-            if panels > 1:
-                figure.add_trace(trace, row=row_number, col=1)
-            else:
-                figure.add_trace(trace)
     if title is None:
         title = f"{label} over time" + (", by outlet" if has_source else "")
         if len(entities) == 1 and entities[0] is not None:
@@ -314,21 +308,46 @@ def mentions_over_time(
         undated_note,
         None if len(dated) else "No dated mentions match the current filters.",
     )
-    figure.update_layout(
-        title=_title(title, subtitle),
-        legend_title_text="Outlet" if has_source else "",
-        height=int(min(1600, 200 + 220 * panels)) if panels > 1 else 420,
-        margin={"t": 100},
-        hovermode="closest",
-    )
-    figure.update_yaxes(title_text=hover_safe(label), rangemode="tozero")
-    if panels > 1:
-        figure.update_xaxes(title_text="Date", row=panels, col=1)
-    else:
-        figure.update_xaxes(title_text="Date")
+    layout = {
+        "title": _title(title, subtitle),
+        "legend": {"title": {"text": "Outlet" if has_source else ""}},
+        "height": int(min(1600, 200 + 220 * panels)) if panels > 1 else 420,
+        "margin": {"t": 100},
+        "hovermode": "closest",
+    }
+    y_axis = {"title": {"text": hover_safe(label)}, "rangemode": "tozero"}
     if measure == "article_share":
-        figure.update_yaxes(tickformat=".0%")
-    return figure
+        y_axis["tickformat"] = ".0%"
+    layout.update(_stacked_axes(panels, y_axis, entities if panels > 1 else []))
+    # One validation pass for the whole figure (building trace objects first costs twice).
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def _stacked_axes(panels: int, y_axis: dict, titles: list) -> dict:
+    """Return layout axes for ``panels`` stacked panels sharing one date axis, with titles."""
+    gap = min(0.08, 0.3 / panels) if panels > 1 else 0.0
+    height = (1 - gap * (panels - 1)) / panels
+    layout: dict[str, Any] = {"annotations": []}
+    for panel in range(1, panels + 1):
+        suffix = str(panel) if panel > 1 else ""
+        top = 1 - (panel - 1) * (height + gap)
+        bottom = max(0.0, top - height)
+        x_axis: dict[str, Any] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        if panel > 1:
+            x_axis["matches"] = "x"
+        if panel < panels:
+            x_axis["showticklabels"] = False
+        else:
+            x_axis["title"] = {"text": "Date"}
+        layout[f"xaxis{suffix}"] = x_axis
+        layout[f"yaxis{suffix}"] = {**y_axis, "anchor": f"x{suffix}", "domain": [bottom, top]}
+        if titles:
+            layout["annotations"].append(
+                {"text": hover_safe(titles[panel - 1]), "showarrow": False, "xref": "paper",
+                 "yref": "paper", "x": 0.5, "xanchor": "center", "y": top, "yanchor": "bottom",
+                 "font": {"size": 14}}
+            )  # fmt: skip
+    return layout
 
 
 def entity_outlet_heatmap(
@@ -375,9 +394,9 @@ def entity_outlet_heatmap(
     value_format = MEASURE_FORMATS.get(measure, ".3g")
     figure = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy().tolist(),
-            x=[hover_safe(outlet) for outlet in grid.columns],
-            y=[hover_safe(entity) for entity in grid.index],
+            z=grid.to_numpy(dtype=float),
+            x=np.array([hover_safe(outlet) for outlet in grid.columns], dtype=object),
+            y=np.array([hover_safe(entity) for entity in grid.index], dtype=object),
             colorscale="Cividis",
             colorbar={"title": {"text": hover_safe(label)}},
             meta={"measure": measure},

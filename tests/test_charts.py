@@ -178,3 +178,14 @@ def test_figure_data_and_to_csv_export_what_was_drawn(counts, tmp_path):
 def test_measure_names_are_plain_words():
     assert charts.measure_label("per_1000_words") == "Mentions per 1,000 words"
     assert charts.measure_label("words_total") == "Words total"
+
+
+def test_mentions_over_time_without_outlets_or_entities(timeline):
+    by_entity = timeline.groupby(["entity", "published"], as_index=False)["mentions"].sum()
+    drawn = figure_data(mentions_over_time(by_entity))
+    assert set(drawn["name"]) == set(ENTITIES[:2])
+    assert drawn["y"].sum() == by_entity.dropna(subset=["published"])["mentions"].sum()
+    overall = timeline.groupby("published", as_index=False)["mentions"].sum()
+    figure = mentions_over_time(overall)
+    assert figure_data(figure)["y"].tolist() == overall["mentions"].tolist()
+    assert figure.layout.title.text == "Mentions over time"
