@@ -65,6 +65,13 @@ def test_basil_end_to_end(basil_dir, store_dir):
     assert "Donald Trump" in top_people and "Barack Obama" in top_people
     counts = corpus.mention_counts(["source"], freq="M")
     assert counts["mentions"].sum() == len(corpus.mentions)
+    # The lenses run end to end on every outlet.
+    for frame in (corpus.descriptors, corpus.quotes, corpus.citations):
+        assert set(frame["source"]) == set(corpus.sources)
+    assert corpus.quotes["speaker"].notna().mean() > 0.5
+    stance = corpus.filter(entity="Barack Obama").stance
+    assert len(stance) == len(corpus.filter(entity="Barack Obama", label="PERSON").mentions)
+    assert stance["score"].between(-1, 1).all()
 
 
 def test_allsides_slice_end_to_end(allsides_dir, tmp_path, store_dir):
