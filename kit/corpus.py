@@ -334,6 +334,56 @@ class Corpus:
 
         return stance.summarize(self.stance, by=tuple(_as_list(by)))
 
+    # ---- framing lenses ---------------------------------------------------------------------
+    def naming_table(self, entities: Iterable[str] | None = None, *, top: int = 5) -> pd.DataFrame:
+        """Return how each outlet names each entity: a row per entity, a column per outlet."""
+        from kit.descriptors import naming_table
+
+        return naming_table(self.descriptors, entities=entities, top=top)
+
+    def voices(self) -> pd.DataFrame:
+        """Return who gets a voice in each outlet: quotes and quoted words per speaker."""
+        from kit.quotes import voices
+
+        return voices(self.quotes)
+
+    def reliance(self) -> pd.DataFrame:
+        """Return which outlets, agencies and institutions each outlet cites, and how often."""
+        from kit.citations import reliance
+
+        return reliance(self.citations)
+
+    def evidence_text(self, entity: str | Iterable[str] | None = None) -> pd.DataFrame:
+        """Return the text to compare outlets on: whole articles, or the sentences naming
+        ``entity``. Columns: doc_id, source, text."""
+        if entity is None:
+            return self.articles[["doc_id", "source", "text"]]
+        mentions = self.mentions[self.mentions["entity"].isin(_as_list(entity))]
+        keys = mentions[["doc_id", "sent_id"]].drop_duplicates()
+        sentences = self.sentences.merge(keys, on=["doc_id", "sent_id"])
+        sources = self.articles.set_index("doc_id")["source"]
+        return sentences.assign(source=sentences["doc_id"].map(sources))[
+            ["doc_id", "source", "text"]
+        ]
+
+    def distinctive_words(
+        self, *, entity: str | Iterable[str] | None = None, top: int = 20, min_count: int = 3
+    ) -> pd.DataFrame:
+        """Return the words each outlet uses far more than the others (log-odds, z-scored).
+
+        With ``entity``, only the sentences that name it are compared: how each outlet
+        writes about that actor. See ``kit.contrast.distinctive_words``.
+        """
+        from kit.contrast import distinctive_words
+
+        return distinctive_words(self.evidence_text(entity), top=top, min_count=min_count)
+
+    def passages(self, term: str, *, entity: str | Iterable[str] | None = None) -> pd.DataFrame:
+        """Return the passages behind a distinctive word (see ``distinctive_words``)."""
+        from kit.contrast import passages
+
+        return passages(self.evidence_text(entity), term)
+
 
 STANCE_LABELS = ("PERSON", "NORP", "ORG", "GPE")
 
