@@ -27,6 +27,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from kit.spans import entity_at
+from kit.syntax import entity_of, noun_phrase, subject_of
 
 #: Keys of every row :func:`from_doc` returns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -102,7 +103,6 @@ MEDIA_ANAPHORS: frozenset[str] = frozenset(
 _ANONYMOUS_HEADS = frozenset({"source", "people", "person", "insider", "official"})
 _SPEECH = frozenset({"say", "tell", "announce", "confirm", "state", "add", "claim", "note"})
 _CUES = {"say": "said", "tell": "told", "report": "reported"}
-_NP_DROP = frozenset({"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "ccomp"})
 _CITABLE_LABELS = frozenset({"ORG"})
 
 
@@ -118,30 +118,6 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
-def _ancestors_to(token: Token, top: Token) -> list[Token]:
-    path = []
-    while token.i != top.i and token.head.i != token.i:
-        path.append(token)
-        token = token.head
-    return path
-
-
-def _phrase(token: Token) -> Span:
-    """Return the noun phrase ``token`` heads, without its clauses."""
-    keep = [
-        t
-        for t in token.subtree
-        if t.i == token.i or not any(a.dep_ in _NP_DROP for a in _ancestors_to(t, token))
-    ]
-    return token.doc[min(t.i for t in keep) : max(t.i for t in keep) + 1]
-
-
-def _entity_of(token: Token) -> Span | None:
-    if token.ent_iob_ == "O":
-        return None
-    return next((ent for ent in token.sent.ents if ent.start <= token.i < ent.end), None)
-
-
 def _is_anonymous(phrase: Span, head: Token) -> bool:
     lowered = phrase.text.lower()
     return (
@@ -155,8 +131,8 @@ def _cited(token: Token, *, speaking: bool) -> tuple[Span, bool, str] | None:
     ``speaking`` narrows to what can speak as a source: a named organisation, an institution
     or unnamed sources; people and places are not citations.
     """
-    phrase = _phrase(token)
-    ent = _entity_of(token)
+    phrase = noun_phrase(token)
+    ent = entity_of(token)
     if ent is not None and ent.label_ in _CITABLE_LABELS:
         return ent, False, "name"
     inner = [e for e in phrase.ents if e.label_ in _CITABLE_LABELS]
@@ -177,17 +153,6 @@ def _cited(token: Token, *, speaking: bool) -> tuple[Span, bool, str] | None:
     if not speaking and token.pos_ in {"NOUN", "PROPN"}:
         return phrase, False, "name"  # "according to multiple reports"
     return None
-
-
-def _subject(verb: Token) -> Token | None:
-    current = verb
-    while True:
-        subjects = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        if subjects:
-            return subjects[0]
-        if current.dep_ != "conj" or current.head.i == current.i:
-            return None
-        current = current.head
 
 
 def _child(token: Token, deps: set[str], text: str | None = None) -> Token | None:
@@ -217,10 +182,10 @@ def _cues(doc: Doc) -> list[tuple[Token, str, bool]]:
             if target is not None:
                 cue = "as quoted by" if lemma == "quote" else "reported by"
                 found.append((target, cue, False))
-            elif lemma == "report" and (subject := _subject(token)) is not None:
+            elif lemma == "report" and (subject := subject_of(token)) is not None:
                 found.append((subject, "reported", True))
         if lemma in _SPEECH and token.pos_ == "VERB":
-            subject = _subject(token)
+            subject = subject_of(token)
             cue = _CUES.get(lemma, token.lower_)
             if subject is not None:
                 found.append((subject, cue, True))

@@ -31,6 +31,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from kit.spans import entity_at
+from kit.syntax import path_up
 
 #: Keys of every row :func:`from_doc` returns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -222,22 +223,13 @@ def _title(ent: Span) -> tuple[list[Token], str] | None:
     if kind == "title" and head.dep_ == "appos" and not reversed_appos:
         return None
     tokens = [t for t in head.subtree if t.i <= before and t.i >= sent.start]
-    tokens = [t for t in tokens if not any(a.dep_ in _CLAUSE_DEPS for a in _path(t, head))]
+    tokens = [t for t in tokens if not any(a.dep_ in _CLAUSE_DEPS for a in path_up(t, head))]
     tokens = _clip_left(tokens)
     if not tokens or tokens[-1].i != before:
         return None
     if all(t.pos_ in {"DET", "PRON", "PART", "PUNCT"} for t in tokens):
         return None
     return tokens, kind
-
-
-def _path(token: Token, top: Token) -> list[Token]:
-    """Return the tokens from ``token`` up to, not including, ``top``."""
-    path = []
-    while token.i != top.i and token.head.i != token.i:
-        path.append(token)
-        token = token.head
-    return path
 
 
 def _appositive(ent: Span) -> list[Token] | None:
@@ -253,7 +245,7 @@ def _appositive(ent: Span) -> list[Token] | None:
         tokens = [
             t
             for t in child.subtree
-            if not any(a.dep_ in _CLAUSE_DEPS - {"appos"} for a in _path(t, child))
+            if not any(a.dep_ in _CLAUSE_DEPS - {"appos"} for a in path_up(t, child))
         ]
         tokens = [t for t in tokens if t.dep_ != "punct" or t.i not in {tokens[0].i, tokens[-1].i}]
         if not tokens or tokens[0].i != ent.end + 1:
@@ -370,7 +362,9 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
     for sent in doc.sents:
         for antecedent, head in _epithets(sent):
             tokens = [t for t in head.subtree if t.i <= head.i]
-            tokens = [t for t in tokens if not any(a.dep_ in _CLAUSE_DEPS for a in _path(t, head))]
+            tokens = [
+                t for t in tokens if not any(a.dep_ in _CLAUSE_DEPS for a in path_up(t, head))
+            ]
             tokens = _clip_left(tokens)
             rows.append(_row(antecedent, tokens, "epithet"))
     rows.sort(key=lambda row: (row["start"], row["desc_start"]))

@@ -29,6 +29,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from kit.spans import entity_at
+from kit.syntax import entity_of, noun_phrase, subject_of
 
 #: Keys of every row :func:`from_doc` returns, in order.
 COLUMNS: tuple[str, ...] = (
@@ -99,7 +100,6 @@ _QUOTE = re.compile(
     r"“(?P<curly>[^“”]*?)(?:”|(?=\n[ \t]*\n)|(?=“)|\Z)|\"(?P<straight>[^\"\n]*)\"",
 )
 _RESOLVED = frozenset({"he", "she"})
-_NP_DROP = frozenset({"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "ccomp"})
 _NAMED_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
@@ -131,35 +131,6 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _entity_of(token: Token) -> Span | None:
-    if token.ent_iob_ == "O":
-        return None
-    for ent in token.sent.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
-
-
-def _phrase(token: Token) -> Span:
-    """Return the noun phrase a subject token heads, without its clauses."""
-    keep = [
-        t
-        for t in token.subtree
-        if t.i == token.i or not any(a.dep_ in _NP_DROP for a in _ancestors_to(t, token))
-    ]
-    start = min(t.i for t in keep)
-    end = max(t.i for t in keep) + 1
-    return token.doc[start:end]
-
-
-def _ancestors_to(token: Token, top: Token) -> list[Token]:
-    path = []
-    while token.i != top.i and token.head.i != token.i:
-        path.append(token)
-        token = token.head
-    return path
-
-
 def _subject(verb: Token) -> Token | None:
     """Return the token saying: nsubj of the verb, of the verb it is coordinated with, or X in
     "according to X"."""
@@ -169,14 +140,7 @@ def _subject(verb: Token) -> Token | None:
                 objects = [c for c in to.children if c.dep_ == "pobj"]
                 return objects[0] if objects else None
         return None
-    current = verb
-    while True:
-        subjects = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        if subjects:
-            return subjects[0]
-        if current.dep_ != "conj" or current.head.i == current.i:
-            return None
-        current = current.head
+    return subject_of(verb)
 
 
 def _speech_verbs(doc: Doc) -> list[Token]:
@@ -208,7 +172,7 @@ class _Resolver:
         if subject is None:
             return None
         if verb.lower_ == "according":
-            ent = _entity_of(subject)
+            ent = entity_of(subject)
             named = ent is not None and ent.label_ in _NAMED_LABELS
             if not named and subject.pos_ != "PROPN":
                 return None  # "according to multiple reports" names no speaker
@@ -220,8 +184,8 @@ class _Resolver:
             return _Speaker(antecedent, antecedent.text, True, "pronoun")
         if subject.pos_ == "PRON":
             return _Speaker(subject.doc[subject.i : subject.i + 1], subject.text, False, "")
-        ent = _entity_of(subject)
-        span = ent if ent is not None else _phrase(subject)
+        ent = entity_of(subject)
+        span = ent if ent is not None else noun_phrase(subject)
         named = ent is not None or subject.pos_ == "PROPN"
         if ent is not None and ent.label_ == "PERSON":
             self.last_speaker = ent
