@@ -22,7 +22,7 @@ TEMPLATES: dict[str, str] = {
     "caption": "<caption>{text}</caption>",
     "header": '<th style="text-align:left">{text}</th>',
     "row": "<tr>{cells}</tr>",
-    "cell": '<td style="text-align:left;vertical-align:top">{text}</td>',
+    "cell": '<td style="text-align:{align};vertical-align:top">{text}</td>',
     "mark": "<mark{style}>{text}</mark>",
     "mark_style": ' style="background:{color}"',
     "note": '<p class="kit-note">{text}</p>',
@@ -134,6 +134,7 @@ def table(
     columns: Iterable[str] | Mapping[str, str] | None = None,
     highlight: str | tuple[str, str, str] | None = None,
     caption: str | None = None,
+    align: Mapping[str, str] | None = None,
 ) -> Html:
     """Return an HTML table of ``frame`` in which every header and cell is escaped.
 
@@ -143,6 +144,8 @@ def table(
         highlight: a column whose cells are wrapped in ``<mark>``, or a tuple
             (text column, start column, end column) to mark characters start:end of each text.
         caption: a line above the table.
+        align: {column: "left" | "right" | "center"} (default left), e.g. right-align the
+            left context of a key-word-in-context table.
 
     Example:
         >>> table(pd.DataFrame({"outlet": ["<b>Post</b>"]}))  # doctest: +ELLIPSIS
@@ -160,13 +163,21 @@ def table(
             f"table: column {missing[0]!r} is not in the frame "
             f"(it has {', '.join(map(str, frame.columns))}); pass columns= from those"
         )
+    alignments = {column: "left" for column in headers}
+    for column, side in (align or {}).items():
+        if side not in ("left", "right", "center"):
+            raise ValueError(f"table: align[{column!r}]={side!r}; use 'left', 'right' or 'center'")
+        alignments[str(column)] = side
     header_html = "".join(
         TEMPLATES["header"].format(text=escape(label)) for label in headers.values()
     )
     rows_html = []
     for row in frame.to_dict("records"):
         cells = "".join(
-            TEMPLATES["cell"].format(text=_cell_html(row, column, highlight)) for column in headers
+            TEMPLATES["cell"].format(
+                align=alignments[column], text=_cell_html(row, column, highlight)
+            )
+            for column in headers
         )
         rows_html.append(TEMPLATES["row"].format(cells=cells))
     caption_html = TEMPLATES["caption"].format(text=escape(caption)) if caption else ""

@@ -64,6 +64,10 @@ def test_table_escapes_headers_cells_and_caption():
     assert table._repr_html_() == table
     with pytest.raises(ValueError, match="column 'missing' is not in the frame"):
         kit_html.table(frame, columns=["missing"])
+    aligned = kit_html.table(frame, columns=["n"], align={"n": "right"})
+    assert '<td style="text-align:right;' in aligned
+    with pytest.raises(ValueError, match="use 'left', 'right' or 'center'"):
+        kit_html.table(frame, align={"n": "right;background:url(x)"})
 
 
 # ---- every view, fed hostile text as entity, outlet, title and body -------------------------
