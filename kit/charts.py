@@ -304,7 +304,7 @@ def mentions_over_time(
         if len(entities) == 1 and entities[0] is not None:
             title = f"{entities[0]}: {title[0].lower()}{title[1:]}"
     subtitle = _join_notes(
-        _outlet_note(len(outlets), counts["source"].nunique()) if has_source else None,
+        _outlet_note(len(outlets), dated["source"].nunique()) if has_source else None,
         undated_note,
         None if len(dated) else "No dated mentions match the current filters.",
     )

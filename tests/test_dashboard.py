@@ -76,7 +76,8 @@ def make_corpus(docs=DOCS, entities=ENTITIES) -> Corpus:
             start = end
     articles = pd.DataFrame(articles)
     articles["published"] = pd.to_datetime(articles["published"], utc=True)
-    mentions = pd.DataFrame(mentions)
+    mention_columns = ["doc_id", "sent_id", "start", "end", "text", "entity", "label", "source"]
+    mentions = pd.DataFrame(mentions, columns=[*mention_columns, "published", "found"])
     mentions["published"] = pd.to_datetime(mentions["published"], utc=True)
     return Corpus(
         articles=articles,
@@ -286,3 +287,22 @@ def test_dashboard_displays_as_its_widget(board):
     bundle = board._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == board.widget.model_id
+
+
+def test_dashboard_on_undated_and_unmentioned_corpora():
+    undated = make_corpus([(KYIV, None, "t", "Putin spoke. China too."), (FOX, None, "u", "Xi.")])
+    board = dashboard(undated)
+    assert board.dates.disabled
+    assert figure_data(board.time_figure).empty
+    assert "2 mentions in undated articles" in board.time_figure.layout.title.subtitle.text
+    board.entity.value = ("China",)
+    assert "Showing 1 of 1 sentences" in board.evidence.value
+    silent = make_corpus(
+        [(KYIV, "2023-01-01", "t", "Nobody here."), (FOX, "2023-02-01", "u", "No.")]
+    )
+    board = dashboard(silent)
+    assert figure_data(board.top_figure).empty
+    assert "No mentions" in board.top_figure.layout.title.subtitle.text
+    assert "No sentences mention" in board.evidence.value
+    board.dates.index = (1, 1)
+    assert board.settings()["start"] == "2023-02-01"
