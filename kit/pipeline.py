@@ -11,8 +11,16 @@ import pandas as pd
 
 from kit import clean, entities, nlp, readers
 from kit.corpus import ARTICLE_COLUMNS, Corpus
-from kit.errors import InputError
-from kit.store import Store, default_store, text_hash
+from kit.errors import InputError, KitError, value_invalid_msg
+from kit.store import (
+    CORPUS_FRAMES,
+    PART_WORDS,
+    Part,
+    Store,
+    default_store,
+    plan_parts,
+    write_corpus,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PROBLEM_COLUMNS = ["path", "line", "reason"]
@@ -23,54 +31,83 @@ LENS_BUILDERS = {
 }
 
 
-def _annotate_with_store(
+def _combine(
+    tables_by_part: Mapping[tuple[str, int], Mapping[str, pd.DataFrame]], parts: list[Part]
+) -> dict[str, pd.DataFrame]:
+    """Return each NLP table of all parts, concatenated in reading order."""
+    combined = {}
+    for name in nlp_table_names():
+        frames = [tables_by_part[(part.file_hash, part.part)][name] for part in parts]
+        frames = [frame for frame in frames if len(frame)] or frames[:1]
+        combined[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return combined
+
+
+def _split_by_part(
+    fresh: Mapping[str, pd.DataFrame], parts: list[Part]
+) -> dict[tuple[str, int], dict[str, pd.DataFrame]]:
+    """Return {(file hash, part): tables} for tables annotated over several parts at once."""
+    part_of_doc = {doc_id: (part.file_hash, part.part) for part in parts for doc_id in part.doc_ids}
+    by_part: dict[tuple[str, int], dict[str, pd.DataFrame]] = {
+        (part.file_hash, part.part): {} for part in parts
+    }
+    for name, frame in fresh.items():
+        keys = frame["doc_id"].map(part_of_doc)
+        groups = frame.groupby(keys, sort=False).indices if len(frame) else {}
+        for key in by_part:
+            index = groups.get(key)
+            by_part[key][name] = (
+                frame.iloc[index].reset_index(drop=True) if index is not None else frame.iloc[:0]
+            )
+    return by_part
+
+
+def _annotate_local(
     articles: pd.DataFrame,
+    parts: list[Part],
     *,
     language,
     store: Store | None,
     n_process: int,
     batch_size: int,
     progress: bool,
-) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
-    """Return the annotation tables of ``articles``, reusing the store per input file."""
-    hashes = articles["text"].map(text_hash)
-    tables_by_file: dict[str, dict[str, pd.DataFrame]] = {}
-    to_annotate = []
-    for file_hash, index in articles.groupby("file_hash", sort=False).indices.items():
-        expected = dict(zip(articles["doc_id"].iloc[index], hashes.iloc[index], strict=True))
-        cached = store.read(file_hash, expected) if store is not None else None
+) -> tuple[dict[str, pd.DataFrame], list[Part]]:
+    """Return the NLP tables of ``articles`` and the parts annotated (one ``nlp.pipe`` run)."""
+    tables_by_part: dict[tuple[str, int], Mapping[str, pd.DataFrame]] = {}
+    missing = []
+    for part in parts:
+        cached = store.read(part) if store is not None else None
         if cached is None:
-            to_annotate.append(file_hash)
+            missing.append(part)
         else:
-            tables_by_file[file_hash] = cached
-    stale = articles[articles["file_hash"].isin(to_annotate)]
-    if len(stale):
+            tables_by_part[(part.file_hash, part.part)] = cached
+    if missing:
+        doc_ids = {doc_id for part in missing for doc_id in part.doc_ids}
+        stale = articles[articles["doc_id"].isin(doc_ids)]
         fresh = nlp.annotate(
             stale, nlp=language, n_process=n_process, batch_size=batch_size, progress=progress
         )
-        file_of_doc = stale.set_index("doc_id")["file_hash"]
-        for file_hash, doc_ids in stale.groupby("file_hash", sort=False)["doc_id"]:
-            tables = {
-                name: frame[frame["doc_id"].map(file_of_doc) == file_hash]
-                for name, frame in fresh.items()
-            }
+        annotated = _split_by_part(fresh, missing)
+        for part in missing:
+            tables = annotated[(part.file_hash, part.part)]
             if store is not None:
-                expected = dict(zip(doc_ids, hashes[doc_ids.index], strict=True))
-                store.write(file_hash, tables, expected)
-            tables_by_file[file_hash] = tables
-    names = nlp_table_names()
-    combined = {
-        name: pd.concat([tables[name] for tables in tables_by_file.values()], ignore_index=True)
-        if tables_by_file
-        else pd.DataFrame()
-        for name in names
-    }
-    stats = {
-        "files reused": len(tables_by_file) - len(to_annotate),
-        "files annotated": len(to_annotate),
-        "articles annotated": len(stale),
-    }
-    return combined, stats
+                store.write(part, tables)
+            tables_by_part[(part.file_hash, part.part)] = tables
+    return _combine(tables_by_part, parts), missing
+
+
+def _read_parts(store: Store, parts: list[Part]) -> dict[str, pd.DataFrame]:
+    """Return the NLP tables of every part, read back from the store."""
+    tables_by_part = {}
+    for part in parts:
+        tables = store.read(part)
+        if tables is None:
+            raise KitError(
+                f"{store.folder}: part {part.part} of file {part.file_hash} is "
+                "missing after annotation; run the load again to redo it"
+            )
+        tables_by_part[(part.file_hash, part.part)] = tables
+    return _combine(tables_by_part, parts)
 
 
 def nlp_table_names() -> list[str]:
@@ -86,6 +123,9 @@ def _problems_frame(problems: pd.DataFrame, extra: list[dict]) -> pd.DataFrame:
     return combined.reindex(columns=PROBLEM_COLUMNS)
 
 
+ENGINES = ("local", "dask")
+
+
 def load(
     path: str | Path | None = None,
     *,
@@ -94,6 +134,12 @@ def load(
     batch_size: int = 32,
     cache: bool = True,
     store: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    partition_words: int = PART_WORDS,
+    lazy: bool = False,
+    max_rows: int | None = None,
     progress: bool = True,
     strict: bool = False,
     columns: Mapping[str, str] | None = None,
@@ -105,11 +151,22 @@ def load(
 
     Args:
         path: a folder (read recursively) or one file: plain-text pages (with a
-            ``manifest.csv``), HTML, JSON, JSONL, CSV, Parquet or BASIL JSON.
+            ``manifest.csv``), HTML, JSON, JSONL, CSV, Parquet or BASIL JSON. With
+            ``lazy=True`` it may also be a store written by an earlier load.
         model: spaCy model name (default ``$KIT_SPACY_MODEL`` or the installed small English).
-        n_process: processes for ``nlp.pipe``.
-        cache: reuse and write the annotation store (a second load runs no NLP).
-        store: where the store lives (default ``$KIT_STORE`` or ``~/.cache/coverage-kit``).
+        n_process: processes for ``nlp.pipe`` (``engine="local"``).
+        cache: reuse and write the annotation cache (a second load runs no NLP).
+        store: a folder or fsspec URL where this corpus's frames, rollups and annotation
+            cache are written (see README, "The annotation store"). Without it the cache
+            lives in ``$KIT_STORE`` or ``~/.cache/coverage-kit`` and no frames are written.
+        engine: "local" (``nlp.pipe``) or "dask" (a Dask cluster; see ``kit.scale``).
+        scheduler: with ``engine="dask"``, the address of a running Dask scheduler
+            (default: a LocalCluster on this machine's cores).
+        n_workers: with ``engine="dask"`` and no scheduler, the LocalCluster's workers.
+        partition_words: words per unit of annotation work (and per cached part).
+        lazy: return a ``kit.lazy.LazyCorpus`` whose frames stay in the store and whose
+            counts run in DuckDB (needs ``store=``, or ``path`` itself being a store).
+        max_rows: with ``lazy=True``, the largest frame handed back as pandas.
         progress: show progress bars on long work.
         strict: raise on the first input problem instead of recording it.
         columns: for record files, {field: column name} (fields: text, source, published,
@@ -126,6 +183,20 @@ def load(
         >>> corpus.sources
         ['Kyiv Independent', 'New York Post']
     """
+    if engine not in ENGINES:
+        raise KitError(value_invalid_msg("engine", engine, ENGINES))
+    if lazy:
+        from kit import lazy as lazy_corpus
+        from kit.store import is_store
+
+        if path is not None and store is None and is_store(path):
+            return lazy_corpus.open_store(path, max_rows=max_rows)
+        if store is None:
+            raise KitError(
+                f"lazy=True needs a store: pass store=FOLDER_OR_URL (where the frames are "
+                f"written), or the path of a store written by kit.load(..., store=...); "
+                f"{path!r} is not one"
+            )
     began = time.perf_counter()
     root = Path(path) if path is not None else DATA_DIR
     documents, read_problems = readers.read_documents(
@@ -134,26 +205,54 @@ def load(
     articles, dropped, clean_problems = clean.clean_documents(documents)
     if strict and clean_problems:
         raise InputError(clean_problems[0]["reason"])
-    language = nlp.load_model(model)
-    model_name = nlp.model_id(language)
+    model_name = nlp.resolve_model_name(model)
+    language = nlp.load_model(model_name)
+    model_id = nlp.model_id(language)
     from kit import __version__
 
     cache_store = None
     if cache:
+        cache_root = f"{str(store).rstrip('/')}/cache" if store is not None else default_store()
         cache_store = Store(
-            store or default_store(),
-            model=model_name,
-            pipeline=nlp.pipeline_version(),
-            kit_version=__version__,
+            cache_root, model=model_id, pipeline=nlp.pipeline_version(), kit_version=__version__
         )
-    tables, stats = _annotate_with_store(
-        articles,
-        language=language,
-        store=cache_store,
-        n_process=n_process,
-        batch_size=batch_size,
-        progress=progress,
-    )
+    parts = plan_parts(articles, words=partition_words)
+    if engine == "dask":
+        if cache_store is None:
+            raise KitError("engine='dask' writes its parts to the store; drop cache=False")
+        from kit import scale
+
+        annotated = scale.annotate(
+            articles,
+            parts,
+            store=cache_store,
+            model=model_name,
+            scheduler=scheduler,
+            n_workers=n_workers,
+            progress=progress,
+        )
+        tables = _read_parts(cache_store, parts)
+    else:
+        tables, annotated = _annotate_local(
+            articles,
+            parts,
+            language=language,
+            store=cache_store,
+            n_process=n_process,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    annotated_files = {part.file_hash for part in annotated}
+    all_files = {part.file_hash for part in parts}
+    stats = {
+        "engine": engine,
+        "files reused": len(all_files - annotated_files),
+        "files annotated": len(annotated_files),
+        "articles annotated": sum(len(part.doc_ids) for part in annotated),
+        "parts reused": len(parts) - len(annotated),
+        "parts annotated": len(annotated),
+        "words annotated": sum(part.words for part in annotated),
+    }
     alias_map = entities.alias_table(aliases if not isinstance(aliases, Mapping) else None)
     folder_aliases = root / "aliases.csv" if root.is_dir() else None
     if folder_aliases is not None and folder_aliases.exists():
@@ -169,9 +268,10 @@ def load(
         lenses[frame_name] = module.build(tables[table], mentions, articles)
     meta = {
         "path": str(root),
-        "model": model_name,
+        "model": model_id,
         "kit_version": __version__,
-        "store": str(cache_store.folder) if cache_store else None,
+        "store": str(store) if store is not None and cache else None,
+        "cache": cache_store.folder if cache_store else None,
         "seconds": round(time.perf_counter() - began, 2),
         **stats,
     }
@@ -185,6 +285,23 @@ def load(
         stance_method=stance,
         **lenses,
     )
+    if meta["store"] is not None:
+        write_corpus(
+            store,
+            {name: getattr(corpus, name) for name in CORPUS_FRAMES},
+            problems=corpus.problems,
+            manifest={
+                "kit_version": __version__,
+                "model": model_id,
+                "pipeline": nlp.pipeline_version(),
+                "path": str(root),
+            },
+        )
+        meta["seconds"] = round(time.perf_counter() - began, 2)
     if progress and len(corpus.problems):
         print(f"{len(corpus.problems)} input problem(s): see corpus.problems", file=sys.stderr)
+    if lazy:
+        from kit import lazy as lazy_corpus
+
+        return lazy_corpus.open_store(store, max_rows=max_rows)
     return corpus

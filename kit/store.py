@@ -1,17 +1,28 @@
-"""The annotation store: plain Parquet, one partition per input file's content hash.
+"""The store: plain Parquet on a local folder or any fsspec URL, readable without the kit.
 
-Layout (readable without the kit, e.g. by pandas or DuckDB)::
+Two parts live under one root (``kit.load(..., store=ROOT)``)::
 
-    <store>/<model>__<pipeline>/<table>/file=<sha256 of the input file>/part.parquet
-    <store>/<model>__<pipeline>/manifests/<sha256>.json
+    ROOT/manifest.json                                  the corpus manifest, written last
+    ROOT/<frame>/file=<sha256>/part-0.parquet           the corpus frames, one folder per input file
+    ROOT/problems/part-0.parquet                        input problems (keyed by path, not file)
+    ROOT/rollups/<rollup>/part-0.parquet                pre-aggregated counts (see kit.rollups)
+    ROOT/cache/<model>__<pipeline>/<table>/file=<sha256>/part-<k>.parquet   the NLP cache
+    ROOT/cache/<model>__<pipeline>/manifests/<sha256>/part-<k>.json
 
-``<model>`` is the spaCy model name and version, ``<pipeline>`` a hash of the code that turns
-Docs into rows, so a new model or a change in extraction never reads stale rows. Tables are
-``sentences``, ``entities`` (the model's spans) and the lens spans. The manifest is written last
-and names the kit version, the model, the file hash, the hash of each article's clean text and
-the row count of every table: a partition without a manifest, with a missing or truncated table,
-or whose articles' text changed is rebuilt. Every file is written to a temporary name and then
-renamed, so a crash never leaves a half-written file under the final name.
+The corpus frames (``articles``, ``dropped``, ``sentences``, ``mentions``, ``descriptors``,
+``quotes``, ``citations``) are exactly the ``Corpus`` frames, so
+``duckdb.sql("select count(*) from 'ROOT/mentions/**/*.parquet'")`` equals
+``len(corpus.mentions)``. They are rewritten on every load into that root (canonical names are
+corpus-wide), partitions of files no longer in the corpus are removed, and the manifest
+(kit version, model, file hashes, row counts) is written last.
+
+The NLP cache holds what spaCy produced per input file, split into parts of a few tens of
+thousands of words (the unit of work of an annotation run), for one model and one version of
+the extraction code (``<pipeline>``, a hash of that code). It is shared by every corpus loaded
+into the root. A part's manifest is written after its tables and names the hash of every
+article's clean text and every table's row count: a part without one, with a missing or
+truncated table, or whose articles changed, is annotated again. Local files are written under a
+temporary name and renamed; on object storage each object appears whole when written.
 """
 
 from __future__ import annotations
@@ -19,18 +30,32 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import posixpath
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
+import fsspec
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 STORE_ENV = "KIT_STORE"
+# Words per part of the NLP cache: small enough to balance two workers on a few thousand
+# articles, large enough that writing a part's five tables costs little next to parsing it.
+PART_WORDS = 40_000
+CORPUS_FRAMES = ("articles", "dropped", "sentences", "mentions", "descriptors", "quotes",
+                 "citations")  # fmt: skip
+MANIFEST = "manifest.json"
+STORE_FORMAT = "coverage-kit store 1"
+EMPTY = "empty"  # the partition holding an empty frame's columns
 
 
 def default_store() -> Path:
-    """Return the store folder: ``$KIT_STORE`` or ``~/.cache/coverage-kit``."""
+    """Return the cache folder used without ``store=``: ``$KIT_STORE`` or ``~/.cache/...``."""
     configured = os.environ.get(STORE_ENV)
     if configured:
         return Path(configured)
@@ -47,79 +72,328 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _atomic_write_bytes(path: Path, payload: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(payload)
+def location(root: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
+    """Return (filesystem, path) for a folder or an fsspec URL (``s3://bucket/store``, ...)."""
+    filesystem, path = fsspec.core.url_to_fs(str(root))
+    return filesystem, path.rstrip("/")
+
+
+def is_local(filesystem: fsspec.AbstractFileSystem) -> bool:
+    """Return whether ``filesystem`` is this machine's disk (where renames are atomic)."""
+    protocol = filesystem.protocol
+    return "file" in (protocol if isinstance(protocol, tuple) else (protocol,))
+
+
+def write_bytes(filesystem: fsspec.AbstractFileSystem, path: str, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` so that it appears whole or not at all."""
+    filesystem.makedirs(posixpath.dirname(path), exist_ok=True)
+    if not is_local(filesystem):
+        filesystem.pipe_file(path, payload)
+        return
+    temporary = posixpath.join(
+        posixpath.dirname(path), f".{posixpath.basename(path)}.{uuid.uuid4().hex}.tmp"
+    )
+    with open(temporary, "wb") as handle:
+        handle.write(payload)
     os.replace(temporary, path)
 
 
-def _atomic_write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(temporary, index=False)
-    os.replace(temporary, path)
+def write_table(
+    filesystem: fsspec.AbstractFileSystem,
+    path: str,
+    frame: pd.DataFrame,
+    schema: pa.Schema | None = None,
+    *,
+    row_group_size: int | None = None,
+) -> None:
+    """Write ``frame`` as one Parquet file at ``path`` (atomically), with ``schema`` if given."""
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), schema=schema, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd", row_group_size=row_group_size)
+    write_bytes(filesystem, path, sink.getvalue().to_pybytes())
+
+
+def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame:
+    """Return the Parquet file at ``path`` as a DataFrame."""
+    with filesystem.open(path, "rb") as handle:
+        return pq.read_table(handle).to_pandas()
+
+
+def count_rows(filesystem: fsspec.AbstractFileSystem, path: str) -> int:
+    """Return the number of rows the footer of the Parquet file at ``path`` declares."""
+    with filesystem.open(path, "rb") as handle:
+        return pq.read_metadata(handle).num_rows
+
+
+@dataclass(frozen=True)
+class Part:
+    """One unit of annotation work: consecutive articles of one input file."""
+
+    file_hash: str
+    part: int
+    doc_ids: tuple[str, ...]
+    text_hashes: tuple[str, ...]
+    words: int
+
+
+def plan_parts(articles: pd.DataFrame, *, words: int = PART_WORDS) -> list[Part]:
+    """Return the parts of ``articles`` (``doc_id, text, n_words, file_hash``) in input order.
+
+    Each input file is cut, in reading order, into parts of at most ``words`` words (an
+    article longer than that is a part of its own), so the same file always gives the same
+    parts and an interrupted run finds the ones it finished.
+
+    >>> articles = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["x", "y", "z"],
+    ...                          "n_words": [30, 30, 30], "file_hash": ["f", "f", "f"]})
+    >>> [part.doc_ids for part in plan_parts(articles, words=60)]
+    [('a', 'b'), ('c',)]
+    """
+    parts = []
+    hashes = articles["text"].map(text_hash)
+    word_counts = articles["n_words"].to_numpy()
+    for file_hash, index in articles.groupby("file_hash", sort=False).indices.items():
+        current: list[int] = []
+        current_words = 0
+        for position in index:
+            if current and current_words + int(word_counts[position]) > words:
+                parts.append(_part(articles, hashes, file_hash, len(parts), current))
+                current, current_words = [], 0
+            current.append(position)
+            current_words += int(word_counts[position])
+        if current:
+            parts.append(_part(articles, hashes, file_hash, len(parts), current))
+    first_of_file: dict[str, int] = {}
+    for index, part in enumerate(parts):
+        first_of_file.setdefault(part.file_hash, index)
+    return [
+        Part(part.file_hash, index - first_of_file[part.file_hash], part.doc_ids,
+             part.text_hashes, part.words)
+        for index, part in enumerate(parts)
+    ]  # fmt: skip
+
+
+def _part(
+    articles: pd.DataFrame, hashes: pd.Series, file_hash: str, number: int, positions: list
+) -> Part:
+    return Part(
+        file_hash=file_hash,
+        part=number,
+        doc_ids=tuple(articles["doc_id"].iloc[positions]),
+        text_hashes=tuple(hashes.iloc[positions]),
+        words=int(articles["n_words"].iloc[positions].sum()),
+    )
 
 
 class Store:
-    """Cached annotation tables for one model and pipeline version, under ``root``."""
+    """The NLP cache for one model and pipeline version under ``root`` (a folder or URL)."""
 
     def __init__(self, root: str | Path, *, model: str, pipeline: str, kit_version: str):
-        self.root = Path(root)
+        self.root = str(root)
         self.model = model
         self.pipeline = pipeline
         self.kit_version = kit_version
-        self.folder = self.root / f"{model}__{pipeline}"
+        self.filesystem, root_path = location(root)
+        self.path = posixpath.join(root_path, f"{model}__{pipeline}")
+        self.folder = (
+            self.filesystem.unstrip_protocol(self.path)
+            if not is_local(self.filesystem)
+            else self.path
+        )
 
     def __repr__(self) -> str:
-        return f"Store({str(self.folder)!r})"
+        return f"Store({self.folder!r})"
 
-    def _manifest_path(self, file_hash: str) -> Path:
-        return self.folder / "manifests" / f"{file_hash}.json"
+    def _manifest_path(self, file_hash: str, part: int) -> str:
+        return posixpath.join(self.path, "manifests", file_hash, f"part-{part}.json")
 
-    def _table_path(self, table: str, file_hash: str) -> Path:
-        return self.folder / table / f"file={file_hash}" / "part.parquet"
+    def _table_path(self, table: str, file_hash: str, part: int) -> str:
+        return posixpath.join(self.path, table, f"file={file_hash}", f"part-{part}.parquet")
 
-    def read(self, file_hash: str, text_hashes: dict[str, str]) -> dict[str, pd.DataFrame] | None:
-        """Return the cached tables of one input file, or None if missing, partial or stale."""
+    def read(self, part: Part) -> dict[str, pd.DataFrame] | None:
+        """Return the cached tables of one part, or None if missing, partial or stale."""
         try:
-            manifest = json.loads(self._manifest_path(file_hash).read_text())
-            if manifest["text_hashes"] != text_hashes:
+            with self.filesystem.open(self._manifest_path(part.file_hash, part.part)) as handle:
+                manifest = json.loads(handle.read())
+            expected = dict(zip(part.doc_ids, part.text_hashes, strict=True))
+            if manifest["text_hashes"] != expected:
                 return None
             tables = {}
             for table, rows in manifest["rows"].items():
-                path = self._table_path(table, file_hash)
-                if pq.read_metadata(path).num_rows != rows:
+                path = self._table_path(table, part.file_hash, part.part)
+                if count_rows(self.filesystem, path) != rows:
                     return None
-                tables[table] = pd.read_parquet(path)
+                tables[table] = read_table(self.filesystem, path)
             return tables
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
             return None
 
-    def write(
-        self, file_hash: str, tables: dict[str, pd.DataFrame], text_hashes: dict[str, str]
-    ) -> None:
-        """Write the tables of one input file, then its manifest."""
-        manifest_path = self._manifest_path(file_hash)
-        manifest_path.unlink(missing_ok=True)
+    def is_complete(self, part: Part) -> bool:
+        """Return whether ``part`` has a manifest matching its articles (tables not opened)."""
+        try:
+            with self.filesystem.open(self._manifest_path(part.file_hash, part.part)) as handle:
+                manifest = json.loads(handle.read())
+            return manifest["text_hashes"] == dict(zip(part.doc_ids, part.text_hashes, strict=True))
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+
+    def write(self, part: Part, tables: Mapping[str, pd.DataFrame]) -> None:
+        """Write the tables of one part, then its manifest."""
+        manifest_path = self._manifest_path(part.file_hash, part.part)
+        if self.filesystem.exists(manifest_path):
+            self.filesystem.rm(manifest_path)
         for table, frame in tables.items():
-            path = self._table_path(table, file_hash)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write_parquet(path, frame.reset_index(drop=True))
+            write_table(self.filesystem, self._table_path(table, part.file_hash, part.part), frame)
         manifest = {
             "kit_version": self.kit_version,
             "model": self.model,
             "pipeline": self.pipeline,
-            "file_hash": file_hash,
+            "file_hash": part.file_hash,
+            "part": part.part,
+            "words": part.words,
             "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "text_hashes": text_hashes,
+            "text_hashes": dict(zip(part.doc_ids, part.text_hashes, strict=True)),
             "rows": {table: len(frame) for table, frame in tables.items()},
         }
-        manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write_bytes(manifest_path, json.dumps(manifest, indent=1).encode("utf-8"))
+        write_bytes(self.filesystem, manifest_path, json.dumps(manifest, indent=1).encode())
 
     def hashes(self) -> list[str]:
-        """Return the file hashes with a manifest in this store."""
-        return sorted(path.stem for path in (self.folder / "manifests").glob("*.json"))
+        """Return the file hashes with at least one finished part in this cache."""
+        folder = posixpath.join(self.path, "manifests")
+        if not self.filesystem.exists(folder):
+            return []
+        return sorted(posixpath.basename(path) for path in self.filesystem.ls(folder, detail=False))
 
     def clear(self) -> None:
-        """Remove this model's and pipeline's partitions."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Remove this model's and pipeline's cache."""
+        if self.filesystem.exists(self.path):
+            self.filesystem.rm(self.path, recursive=True)
+
+
+# ---- the corpus frames ---------------------------------------------------------------------
+
+
+def frame_schema(frame: pd.DataFrame) -> pa.Schema:
+    """Return the Parquet schema of a whole frame (every partition is written with it)."""
+    return pa.Schema.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+
+
+def write_corpus(
+    root: str | Path,
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    problems: pd.DataFrame,
+    manifest: Mapping[str, Any],
+) -> dict[str, int]:
+    """Write a corpus's frames under ``root``, partitioned by input file, manifest last.
+
+    ``frames["articles"]`` needs ``file_hash``; every other frame is placed by its
+    ``doc_id``. Partitions of files not in this corpus are removed. Returns {frame: rows}.
+    """
+    filesystem, path = location(root)
+    manifest_path = posixpath.join(path, MANIFEST)
+    if filesystem.exists(manifest_path):
+        filesystem.rm(manifest_path)
+    articles = frames["articles"]
+    file_of_doc = articles.set_index("doc_id")["file_hash"]
+    file_hashes = sorted(set(articles["file_hash"]))
+    rows = {}
+    partitions: dict[str, dict[str, int]] = {}
+    for name in CORPUS_FRAMES:
+        frame = frames[name]
+        schema = frame_schema(frame)
+        keys = file_of_doc.reindex(frame["doc_id"]).to_numpy() if len(frame) else []
+        written = set()
+        counts = {}
+        positions = pd.Series(range(len(frame)), dtype="int64")
+        for file_hash, index in positions.groupby(keys, sort=True).indices.items():
+            part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
+            write_table(filesystem, part_path, frame.iloc[index], schema)
+            written.add(file_hash)
+            counts[file_hash] = len(index)
+        if not len(frame):
+            # An empty frame keeps one empty file, so readers still find its columns.
+            part_path = posixpath.join(path, name, f"file={EMPTY}", "part-0.parquet")
+            write_table(filesystem, part_path, frame, schema)
+            written.add(EMPTY)
+            counts[EMPTY] = 0
+        _remove_other_partitions(filesystem, posixpath.join(path, name), written)
+        rows[name] = len(frame)
+        partitions[name] = counts
+    write_table(
+        filesystem, posixpath.join(path, "problems", "part-0.parquet"), problems.astype(str)
+    )
+    rows["problems"] = len(problems)
+    record = {
+        "format": STORE_FORMAT,
+        **manifest,
+        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "file_hashes": file_hashes,
+        "rows": rows,
+        "partition_rows": partitions,
+    }
+    # Rollups first, manifest last: a store with a manifest is whole.
+    try:
+        from kit import rollups
+
+        record["rollups"] = rollups.build(root)
+    except ImportError:  # duckdb is the optional `scale` extra: frames without rollups
+        record["rollups"] = None
+    write_bytes(filesystem, manifest_path, json.dumps(record, indent=1, default=str).encode())
+    return rows
+
+
+def _remove_other_partitions(
+    filesystem: fsspec.AbstractFileSystem, folder: str, keep: Iterable[str]
+) -> None:
+    if not filesystem.exists(folder):
+        return
+    keep = {f"file={file_hash}" for file_hash in keep}
+    for entry in filesystem.ls(folder, detail=False):
+        name = posixpath.basename(entry.rstrip("/"))
+        if name.startswith("file=") and name not in keep:
+            filesystem.rm(entry, recursive=True)
+
+
+def read_manifest(root: str | Path) -> dict | None:
+    """Return the corpus manifest under ``root``, or None if there is no whole corpus there."""
+    filesystem, path = location(root)
+    try:
+        with filesystem.open(posixpath.join(path, MANIFEST)) as handle:
+            manifest = json.loads(handle.read())
+    except (OSError, ValueError):
+        return None
+    return manifest if manifest.get("format") == STORE_FORMAT else None
+
+
+def check_corpus(root: str | Path) -> list[str]:
+    """Return what is wrong with the corpus under ``root`` (empty when every partition is whole).
+
+    Every partition the manifest names must exist with the row count it declares.
+    """
+    manifest = read_manifest(root)
+    if manifest is None:
+        return [f"{root}: no corpus manifest (load a corpus with kit.load(path, store=...))"]
+    filesystem, path = location(root)
+    problems = []
+    for name, counts in manifest["partition_rows"].items():
+        for file_hash, rows in counts.items():
+            part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
+            try:
+                found = count_rows(filesystem, part_path)
+            except (OSError, pa.ArrowException) as error:
+                problems.append(f"{part_path}: unreadable ({error})")
+                continue
+            if found != rows:
+                problems.append(f"{part_path}: {found} rows, the manifest says {rows}")
+    return problems
+
+
+def is_store(root: str | Path) -> bool:
+    """Return whether ``root`` holds a whole corpus (a manifest written by ``write_corpus``)."""
+    return read_manifest(root) is not None
+
+
+def local_path(root: str | Path) -> Path | None:
+    """Return ``root`` as a local Path, or None when it is a remote URL."""
+    filesystem, path = location(root)
+    return Path(path) if is_local(filesystem) else None

@@ -57,14 +57,14 @@ def test_a_changed_file_is_annotated_alone(corpus_copy, tmp_path):
 def test_a_damaged_partition_is_detected_and_rebuilt(corpus_copy, tmp_path, damage):
     store = tmp_path / "store"
     first = load(corpus_copy, store)
-    folder = Path(first.meta["store"])
+    folder = Path(first.meta["cache"])
     if damage == "truncate a table":
-        table = next(folder.glob("sentences/file=*/part.parquet"))
+        table = next(folder.glob("sentences/file=*/part-0.parquet"))
         table.write_bytes(table.read_bytes()[:100])
     elif damage == "delete the manifest":
-        next(folder.glob("manifests/*.json")).unlink()
+        next(folder.glob("manifests/*/part-0.json")).unlink()
     else:
-        next(folder.glob("manifests/*.json")).write_text("{not json")
+        next(folder.glob("manifests/*/part-0.json")).write_text("{not json")
     again = load(corpus_copy, store)
     assert again.meta["files annotated"] == 1
     pd.testing.assert_frame_equal(first.mentions, again.mentions)
@@ -74,7 +74,7 @@ def test_a_damaged_partition_is_detected_and_rebuilt(corpus_copy, tmp_path, dama
 def test_the_store_is_plain_parquet_readable_without_the_kit(corpus_copy, tmp_path):
     store = tmp_path / "store"
     corpus = load(corpus_copy, store)
-    folder = Path(corpus.meta["store"])
+    folder = Path(corpus.meta["cache"])
     sentences = pd.concat(pd.read_parquet(path) for path in folder.glob("sentences/*/*.parquet"))
     assert len(sentences) == len(corpus.sentences)
 
@@ -89,4 +89,5 @@ def test_raw_files_are_never_modified(corpus_copy, tmp_path):
 def test_cache_false_writes_nothing(corpus_copy, tmp_path):
     store = tmp_path / "store"
     corpus = kit.load(corpus_copy, store=store, cache=False, progress=False)
-    assert corpus.meta["store"] is None and not store.exists()
+    assert corpus.meta["store"] is None and corpus.meta["cache"] is None
+    assert not store.exists()
