@@ -21,13 +21,15 @@ article: the row then carries that outlet's span and ``via="anaphor"``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from spacy.tokens import Doc, Span, Token
 
 from kit.spans import entity_at
 from kit.syntax import entity_of, noun_phrase, subject_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 #: Keys of every row :func:`from_doc` returns, in order.
 COLUMNS: tuple[str, ...] = (

@@ -103,7 +103,12 @@ def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and len(word) >= 2
 
 
-def _short_forms(person_names: set[str], text: str) -> dict[str, str]:
+def lowercase_words(text: str) -> set[str]:
+    """Return the words written in lower case somewhere in ``text`` ("will", "state")."""
+    return set(re.findall(r"\b[a-z][\w'’-]*", text))
+
+
+def _short_forms(person_names: set[str], common_words: set[str]) -> dict[str, str]:
     """Return {short form: full name} for the multi-word person names of one article."""
     owners: dict[str, set[str]] = defaultdict(set)
     for full_name in person_names:
@@ -122,7 +127,7 @@ def _short_forms(person_names: set[str], text: str) -> dict[str, str]:
     return {
         short: next(iter(full_names))
         for short, full_names in owners.items()
-        if len(full_names) == 1 and not re.search(rf"\b{re.escape(short.lower())}\b", text)
+        if len(full_names) == 1 and short.lower() not in common_words
     }
 
 
@@ -155,7 +160,8 @@ def find_mentions(text: str, entities: pd.DataFrame) -> pd.DataFrame:
         rows.append([start, end, text[start:end], name, label, "model"])
         labels_by_name[name][label] += 1
     person_names = {name for name, labels in labels_by_name.items() if labels["PERSON"]}
-    short_forms = _short_forms(person_names, text)
+    common_words = lowercase_words(text)
+    short_forms = _short_forms(person_names, common_words)
     for row in rows:
         if row[3] in short_forms:
             row[3], row[4] = short_forms[row[3]], "PERSON"
@@ -164,7 +170,7 @@ def find_mentions(text: str, entities: pd.DataFrame) -> pd.DataFrame:
         for name, labels in labels_by_name.items()
         if len(name) >= 2
         and _is_capitalised(name)
-        and (" " in name or not re.search(rf"\b{re.escape(name.lower())}\b", text))
+        and (" " in name or name.lower() not in common_words)
     }
     forms = {name: (name, label) for name, label in searchable.items()}
     forms.update({short: (full, "PERSON") for short, full in short_forms.items()})

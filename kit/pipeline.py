@@ -66,7 +66,7 @@ def _annotate_local(
     articles: pd.DataFrame,
     parts: list[Part],
     *,
-    language,
+    model: str,
     store: Store | None,
     n_process: int,
     batch_size: int,
@@ -85,7 +85,11 @@ def _annotate_local(
         doc_ids = {doc_id for part in missing for doc_id in part.doc_ids}
         stale = articles[articles["doc_id"].isin(doc_ids)]
         fresh = nlp.annotate(
-            stale, nlp=language, n_process=n_process, batch_size=batch_size, progress=progress
+            stale,
+            nlp=nlp.load_model(model),
+            n_process=n_process,
+            batch_size=batch_size,
+            progress=progress,
         )
         annotated = _split_by_part(fresh, missing)
         for part in missing:
@@ -206,8 +210,7 @@ def load(
     if strict and clean_problems:
         raise InputError(clean_problems[0]["reason"])
     model_name = nlp.resolve_model_name(model)
-    language = nlp.load_model(model_name)
-    model_id = nlp.model_id(language)
+    model_id = nlp.model_id_of(model_name)  # from meta.json: a cached load never loads spaCy
     from kit import __version__
 
     cache_store = None
@@ -236,7 +239,7 @@ def load(
         tables, annotated = _annotate_local(
             articles,
             parts,
-            language=language,
+            model=model_name,
             store=cache_store,
             n_process=n_process,
             batch_size=batch_size,

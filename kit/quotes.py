@@ -23,13 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from spacy.tokens import Doc, Span, Token
 
 from kit.spans import entity_at
 from kit.syntax import entity_of, noun_phrase, subject_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 #: Keys of every row :func:`from_doc` returns, in order.
 COLUMNS: tuple[str, ...] = (
