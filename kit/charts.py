@@ -103,10 +103,15 @@ def _title(text: str, subtitle: str | None = None) -> dict:
 
 
 def _top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> list[str]:
-    """Return the outlets to draw (sorted by name): those with the most of the measure."""
-    totals = counts.groupby("source", observed=True)[measure].sum()
+    """Return the outlets to draw (sorted by name): those that mention the entities most.
+
+    Outlets are chosen by raw mentions where the frame has them, whatever the measure drawn:
+    a rate from an outlet with one short article is noise, not a top outlet.
+    """
+    ranking = "mentions" if "mentions" in counts.columns else measure
+    totals = counts.groupby("source", observed=True)[ranking].sum()
     if max_outlets is not None and len(totals) > max_outlets:
-        ranked = totals.reset_index().sort_values([measure, "source"], ascending=[False, True])
+        ranked = totals.reset_index().sort_values([ranking, "source"], ascending=[False, True])
         totals = totals.loc[ranked["source"].head(max_outlets)]
     return sorted(totals.index)
 
@@ -114,7 +119,8 @@ def _top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) ->
 def _outlet_note(shown: int, total: int) -> str | None:
     if shown < total:
         return (
-            f"Showing the {shown} of {total} outlets with the most; filter outlets to see others."
+            f"Showing the {shown} of {total} outlets that mention these most; "
+            "choose outlets to see others."
         )
     return None
 
@@ -144,7 +150,7 @@ def top_entities_by_outlet(
         title: replaces the default title.
         barmode: "stack" or "group"; by default raw counts stack and normalised measures
             (which do not add up across outlets) are grouped.
-        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+        max_outlets: draw at most this many outlets (those mentioning most), said in the subtitle.
     """
     _check_columns(counts, ["entity", "source", measure], "top_entities_by_outlet")
     if "published" in counts.columns:
@@ -224,7 +230,7 @@ def mentions_over_time(
         measure: the column to draw (see ``MEASURES``).
         outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
         title: replaces the default title.
-        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+        max_outlets: draw at most this many outlets (those mentioning most), said in the subtitle.
 
     Rows for undated articles (``published`` is NaT) cannot be placed on the time axis; the
     subtitle says how many mentions were left out.
@@ -365,7 +371,7 @@ def entity_outlet_heatmap(
         measure: the column to colour by; normalised measures compare outlets fairly.
         title: replaces the default title.
         n: how many entities (ranked by the measure's total).
-        max_outlets: draw at most this many outlets (those with the most), said in the subtitle.
+        max_outlets: draw at most this many outlets (those mentioning most), said in the subtitle.
 
     A cell with no row in ``counts`` is an outlet that never mentions the entity: drawn as 0.
     """

@@ -307,8 +307,8 @@ def timeline_counts(
     """Return counts by entity, outlet and period (settings' ``freq``) for some entities.
 
     Periods in which an outlet published but did not mention the entity are zeros (periods in
-    which it published nothing have no row). ``max_outlets`` keeps only the outlets with the
-    most of the settings' measure (what ``charts.mentions_over_time`` would draw anyway).
+    which it published nothing have no row). ``max_outlets`` keeps only the outlets that mention
+    them most (what ``charts.mentions_over_time`` would draw anyway).
     """
     settings = normalize_settings(settings)
     freq = settings["freq"]
@@ -329,10 +329,9 @@ def timeline_counts(
         .rename(columns={freq: "published"})
     )
     if max_outlets is not None and counts["source"].nunique() > max_outlets:
-        measure = settings["measure"]
-        ranked = _normalise(counts.merge(outlets, on=["source", "published"], how="left"))
-        totals = ranked.groupby("source", observed=True)[measure].sum().reset_index()
-        totals = totals.sort_values([measure, "source"], ascending=[False, True])
+        # The same choice as the chart's: the outlets that mention these entities most.
+        totals = counts.groupby("source", observed=True)["mentions"].sum().reset_index()
+        totals = totals.sort_values(["mentions", "source"], ascending=[False, True])
         counts = counts[counts["source"].isin(totals["source"].head(max_outlets))]
     outlets = outlets[outlets["source"].isin(counts["source"].unique())]
     pairs = counts[["entity", "source"]].drop_duplicates()

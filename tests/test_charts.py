@@ -189,3 +189,14 @@ def test_mentions_over_time_without_outlets_or_entities(timeline):
     figure = mentions_over_time(overall)
     assert figure_data(figure)["y"].tolist() == overall["mentions"].tolist()
     assert figure.layout.title.text == "Mentions over time"
+
+
+def test_outlets_to_show_are_chosen_by_mentions_not_by_rate(counts):
+    tiny = pd.DataFrame(
+        [{"entity": "Vladimir Putin", "source": "Tiny Blog", "mentions": 1, "articles": 1,
+          "per_1000_words": 500.0, "article_share": 1.0}]
+    )  # fmt: skip
+    figure = top_entities_by_outlet(
+        pd.concat([counts, tiny]), measure="per_1000_words", max_outlets=3
+    )
+    assert {trace.name for trace in figure.data} == set(OUTLETS)
