@@ -220,6 +220,7 @@ def load(
             cache_root, model=model_id, pipeline=nlp.pipeline_version(), kit_version=__version__
         )
     parts = plan_parts(articles, words=partition_words)
+    annotate_began = time.perf_counter()
     if engine == "dask":
         if cache_store is None:
             raise KitError("engine='dask' writes its parts to the store; drop cache=False")
@@ -245,6 +246,7 @@ def load(
             batch_size=batch_size,
             progress=progress,
         )
+    annotate_seconds = time.perf_counter() - annotate_began
     annotated_files = {part.file_hash for part in annotated}
     all_files = {part.file_hash for part in parts}
     stats = {
@@ -255,6 +257,7 @@ def load(
         "parts reused": len(parts) - len(annotated),
         "parts annotated": len(annotated),
         "words annotated": sum(part.words for part in annotated),
+        "annotate seconds": round(annotate_seconds, 2),
     }
     alias_map = entities.alias_table(aliases if not isinstance(aliases, Mapping) else None)
     folder_aliases = root / "aliases.csv" if root.is_dir() else None

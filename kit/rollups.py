@@ -7,7 +7,8 @@ Written by ``kit.store.write_corpus`` under ``<store>/rollups/<name>/part-0.parq
 - ``source_day``: the same rows sorted by source and day, for questions about some outlets;
 - ``entity_week``: entity, label, source, week (Monday), mentions, articles, sorted by entity;
 - ``outlet_day``: source, day, words_total, articles_total (every article, for normalising);
-- ``mentions_by_entity``: the mentions sorted by entity and date (key words in context).
+- ``mentions_by_entity``: the mentions sorted by entity and date, with their sentence's
+  offsets (``sent_start``, ``sent_end``), for key words in context.
 
 Days and weeks are UTC; an undated article's rows have a null day. ``articles`` counts distinct
 articles; an article has one outlet and one date, so these counts add up over outlets, days and
@@ -23,24 +24,30 @@ from pathlib import Path
 
 from kit.store import is_local, location, write_table
 
+# An article has one outlet and one date, so counting per article first and then summing gives
+# distinct-article counts without a ``count(distinct)`` over every mention.
+PER_ARTICLE = """
+    select doc_id, entity, label, source, date_trunc('day', published) as day, count(*) as n
+    from mentions group by all"""
 ROLLUPS = {
-    "entity_day": """
-        select entity, label, source, date_trunc('day', published) as day,
-               count(*) as mentions, count(distinct doc_id) as articles
-        from mentions group by all order by entity, source, day nulls last""",
+    "entity_day": f"""
+        select entity, label, source, day, sum(n)::bigint as mentions, count(*) as articles
+        from ({PER_ARTICLE}) group by all order by entity, source, day nulls last""",
     "source_day": """
         select * from read_parquet({entity_day}) order by source, day nulls last, entity""",
     "entity_week": """
-        select entity, label, source, date_trunc('week', published) as week,
-               count(*) as mentions, count(distinct doc_id) as articles
-        from mentions group by all order by entity, source, week nulls last""",
+        select entity, label, source, date_trunc('week', day) as week,
+               sum(mentions)::bigint as mentions, sum(articles)::bigint as articles
+        from read_parquet({entity_day}) group by all order by entity, source, week nulls last""",
     "outlet_day": """
         select source, date_trunc('day', published) as day,
-               sum(n_words) as words_total, count(*) as articles_total
+               sum(n_words)::bigint as words_total, count(*) as articles_total
         from articles group by all order by source, day nulls last""",
     "mentions_by_entity": """
-        select doc_id, sent_id, start, "end", text, entity, label, source, published
-        from mentions order by entity, published nulls last, source, doc_id, start""",
+        select m.doc_id, m.sent_id, m.start, m."end", m.text, m.entity, m.label, m.source,
+               m.published, s.start as sent_start, s."end" as sent_end
+        from mentions m left join sentences s on m.doc_id = s.doc_id and m.sent_id = s.sent_id
+        order by m.entity, m.published nulls last, m.source, m.doc_id, m.start""",
 }
 ROW_GROUP_SIZE = 100_000
 
@@ -92,7 +99,7 @@ def build(root: str | Path, *, connection=None) -> dict[str, int]:
     """Write every rollup of the store under ``root``; return {rollup: rows}."""
     connection = connection or connect(root)
     filesystem, path = location(root)
-    for frame in ("mentions", "articles"):
+    for frame in ("mentions", "articles", "sentences"):
         connection.execute(
             f"create or replace temp view {frame} as select * from read_parquet("
             f"{quoted(frame_glob(root, frame))}, hive_partitioning = false, union_by_name = true)"
