@@ -17,7 +17,7 @@ import sys
 import time
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -139,7 +139,7 @@ def _day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Ti
     return start, end
 
 
-@dataclass
+@dataclass(repr=False)
 class Rollup:
     """Counts of one corpus at daily resolution, ready to filter and sum per interaction.
 
@@ -160,10 +160,17 @@ class Rollup:
     entity_totals: dict[str | None, pd.Series]
     labels: list[str]
     months: list[pd.Timestamp]
+    evidence_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Rollup: {len(self.entity_days):,} entity-outlet-days, "
+            f"{len(self.entity_rows):,} entities, {len(self.months)} months>"
+        )
 
     def evidence_of(self, entity: str) -> pd.DataFrame:
         """Return an entity's mentions, one per sentence, by date (cached per entity)."""
-        cache = self.__dict__.setdefault("_evidence_cache", {})
+        cache = self.evidence_cache
         if entity not in cache:
             columns = ["doc_id", "sent_id", "entity", "source", "published", "start", "text"]
             rows = self.mentions.iloc[self.entity_rows[entity]][columns]
@@ -482,8 +489,9 @@ def entity_options(
     names = totals.index
     if needle:
         names = [name for name in names if needle in str(name).casefold()]
-    kept = [name for name in keep]
-    chosen = kept + [name for name in list(names[: limit + len(kept)]) if name not in set(kept)]
+    kept = list(keep)
+    kept_set = set(kept)
+    chosen = kept + [name for name in list(names[: limit + len(kept)]) if name not in kept_set]
     chosen = chosen[: max(limit, len(kept))]
     return [(f"{name} ({int(totals.get(name, 0)):,})", name) for name in chosen]
 
