@@ -306,7 +306,6 @@ def _epithets(sent: Span) -> list[tuple[Span, Token]]:
 
 
 def _row(name: Span, tokens: Sequence[Token], kind: str) -> dict[str, Any]:
-    doc = name.doc
     first = tokens[0]
     # "Top diplomat" opening a sentence is lower-cased; "Chinese", "China's" are names
     sentence_initial = first.is_sent_start and first.pos_ != "PROPN" and first.ent_iob_ == "O"
@@ -317,7 +316,10 @@ def _row(name: Span, tokens: Sequence[Token], kind: str) -> dict[str, Any]:
         "end": name.end_char,
         "mention": name.text,
         "label": name.label_ or name.root.ent_type_,
-        "descriptor": normalise(doc.text[desc_start:desc_end], sentence_initial=sentence_initial),
+        "descriptor": normalise(
+            name.doc[tokens[0].i : tokens[-1].i + 1].text,
+            sentence_initial=sentence_initial,
+        ),
         "kind": kind,
         "desc_start": desc_start,
         "desc_end": desc_end,

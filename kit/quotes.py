@@ -275,7 +275,8 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
     ``fragment``, ``sent_start, sent_end`` the sentence where the quote begins.
     """
     resolver = _Resolver(doc)
-    quotes = quote_spans(doc.text)
+    text = doc.text  # spaCy rebuilds doc.text from every token on each access
+    quotes = quote_spans(text)
     rows: list[dict[str, Any]] = []
     used_verbs: set[int] = set()
     previous: tuple[list[Span], Token | None] | None = None
@@ -300,7 +301,7 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
             if last_verb is not None and sents[0].start == last_sents[-1].end:
                 verb, via = last_verb, "continuation"
                 speaker = resolver.speakers.get(verb.i)
-        n_words = len(doc.text[start:end].split())
+        n_words = len(text[start:end].split())
         kind = "direct" if verb is not None or n_words >= FRAGMENT_WORDS else "fragment"
         if verb is not None:
             used_verbs.add(verb.i)
@@ -309,7 +310,7 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
             {
                 "start": start,
                 "end": end,
-                "text": doc.text[start:end],
+                "text": text[start:end],
                 **_speaker_fields(speaker, via),
                 "verb": _verb_text(verb) if verb is not None else "",
                 "kind": kind,
@@ -318,7 +319,7 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
             }
         )
         previous = (sents, verb)
-    _continue_open_quotes(doc.text, rows)
+    _continue_open_quotes(text, rows)
     for verb_i, speaker in resolver.speakers.items():
         verb = doc[verb_i]
         if verb_i in used_verbs or speaker is None or _inside(verb, quotes):
@@ -335,7 +336,7 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
             {
                 "start": start,
                 "end": end,
-                "text": doc.text[start:end],
+                "text": text[start:end],
                 **_speaker_fields(speaker),
                 "verb": _verb_text(verb),
                 "kind": "reported",
