@@ -175,25 +175,28 @@ class Corpus:
         """
         start_at, end_at = _timestamp(start), _timestamp(end, end=True)
 
-        def select_articles(articles: pd.DataFrame) -> pd.DataFrame:
+        def select(frame: pd.DataFrame) -> pd.DataFrame:
+            """Keep the rows of the chosen outlets and dates (articles and mentions alike)."""
             if source is not None:
-                articles = articles[articles["source"].isin(_as_list(source))]
+                frame = frame[frame["source"].isin(_as_list(source))]
             if start_at is not None:
-                articles = articles[articles["published"] >= start_at]
+                frame = frame[frame["published"] >= start_at]
             if end_at is not None:
-                articles = articles[articles["published"] <= end_at]
-            return articles
+                frame = frame[frame["published"] <= end_at]
+            return frame
 
-        articles = select_articles(self.articles)
-        universe = select_articles(self.universe if self.universe is not None else self.articles)
-        mentions = self.mentions[self.mentions["doc_id"].isin(articles["doc_id"])]
+        articles = select(self.articles)
+        universe = select(self.universe if self.universe is not None else self.articles)
+        # Narrow the (large) mentions frame by entity first, then by its own outlet and date.
+        mentions = self.mentions
+        if label is not None:
+            mentions = mentions[mentions["label"].isin(_as_list(label))]
+        if entity is not None:
+            mentions = mentions[mentions["entity"].isin(_as_list(entity))]
+        mentions = select(mentions)
         entity_level = {}
         if entity is not None or label is not None:
-            if label is not None:
-                mentions = mentions[mentions["label"].isin(_as_list(label))]
-            if entity is not None:
-                mentions = mentions[mentions["entity"].isin(_as_list(entity))]
-            articles = articles[articles["doc_id"].isin(mentions["doc_id"])]
+            articles = articles[articles["doc_id"].isin(mentions["doc_id"].unique())]
             kept_entities = set(mentions["entity"])
             for name, column in (("scored_stance", "entity"), ("descriptors", "entity"),
                                  ("quotes", "speaker")):  # fmt: skip
