@@ -1,4 +1,7 @@
-"""Command line: ``python -m kit annotate PATH`` builds the annotation store, prints a summary."""
+"""Command line: ``python -m kit annotate PATH [--engine dask] [--scheduler ADDR] [--store URL]``.
+
+Builds the annotation store of a corpus and prints its summary.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import sys
 
 import kit
 from kit.errors import KitError
+from kit.store import PART_WORDS
 
 
 def annotate(arguments: argparse.Namespace) -> int:
@@ -16,6 +20,10 @@ def annotate(arguments: argparse.Namespace) -> int:
         model=arguments.model,
         n_process=arguments.n_process,
         store=arguments.store,
+        engine=arguments.engine,
+        scheduler=arguments.scheduler,
+        n_workers=arguments.n_workers,
+        partition_words=arguments.partition_words,
         strict=arguments.strict,
     )
     summary = corpus.summary()
@@ -26,10 +34,10 @@ def annotate(arguments: argparse.Namespace) -> int:
     print(
         f"  {'outlets':<{width}}  {', '.join(corpus.sources[:8])}{' …' * (len(corpus.sources) > 8)}"
     )
-    reused, annotated = corpus.meta["files reused"], corpus.meta["files annotated"]
+    reused, annotated = corpus.meta["parts reused"], corpus.meta["parts annotated"]
     print(
-        f"  {'store':<{width}}  {corpus.meta['store']}"
-        f" ({reused} files reused, {annotated} annotated)"
+        f"  {'store':<{width}}  {corpus.meta['store'] or corpus.meta['cache']}"
+        f" ({reused} parts reused, {annotated} annotated, engine {corpus.meta['engine']})"
     )
     print(f"  {'seconds':<{width}}  {corpus.meta['seconds']}")
     for row in corpus.problems.head(20).itertuples():
@@ -47,7 +55,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     annotate_parser.add_argument("--model", default=None, help="spaCy model name")
     annotate_parser.add_argument("--n-process", type=int, default=1, help="processes for spaCy")
-    annotate_parser.add_argument("--store", default=None, help="store folder")
+    annotate_parser.add_argument(
+        "--store", default=None, help="store folder or fsspec URL (default: the cache only)"
+    )
+    annotate_parser.add_argument(
+        "--engine", choices=["local", "dask"], default="local", help="where spaCy runs"
+    )
+    annotate_parser.add_argument(
+        "--scheduler", default=None, help="a running Dask scheduler (default: a LocalCluster)"
+    )
+    annotate_parser.add_argument(
+        "--n-workers", type=int, default=None, help="LocalCluster workers (default: cores)"
+    )
+    annotate_parser.add_argument(
+        "--partition-words", type=int, default=PART_WORDS, help="words per unit of work"
+    )
     annotate_parser.add_argument("--strict", action="store_true", help="stop at the first problem")
     annotate_parser.set_defaults(run=annotate)
     arguments = parser.parse_args(argv)

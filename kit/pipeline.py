@@ -35,6 +35,9 @@ def _combine(
     tables_by_part: Mapping[tuple[str, int], Mapping[str, pd.DataFrame]], parts: list[Part]
 ) -> dict[str, pd.DataFrame]:
     """Return each NLP table of all parts, concatenated in reading order."""
+    if not parts:  # nothing to annotate: empty tables with their columns
+        empty = pd.DataFrame({"doc_id": [], "text": []})
+        return nlp.annotate(empty, nlp=nlp.load_model(), progress=False)
     combined = {}
     for name in nlp_table_names():
         frames = [tables_by_part[(part.file_hash, part.part)][name] for part in parts]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from conftest import REPO
 
 import kit
+from kit.store import check_corpus, read_manifest
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -26,6 +28,11 @@ def corpus_copy(tmp_path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(REPO / "data", folder, ignore=shutil.ignore_patterns(".*"))
     return folder
+
+
+def missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every missing value as None (text columns differ in NaN/None)."""
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def load(folder: Path, store: Path):
@@ -91,3 +98,75 @@ def test_cache_false_writes_nothing(corpus_copy, tmp_path):
     corpus = kit.load(corpus_copy, store=store, cache=False, progress=False)
     assert corpus.meta["store"] is None and corpus.meta["cache"] is None
     assert not store.exists()
+
+
+def test_the_corpus_frames_read_with_duckdb_and_pandas_equal_the_corpus(corpus_copy, tmp_path):
+    import duckdb
+
+    store = tmp_path / "store"
+    corpus = load(corpus_copy, store)
+    assert corpus.meta["store"] == str(store)
+    for name in ("articles", "sentences", "mentions", "descriptors", "quotes", "citations"):
+        frame = getattr(corpus, name)
+        counted = duckdb.sql(f"select count(*) from '{store}/{name}/**/*.parquet'").fetchall()
+        assert counted[0][0] == len(frame), name
+        read = pd.read_parquet(store / name).drop(columns="file")
+        keys = [key for key in ("doc_id", "start", "sent_id") if key in frame.columns]
+        pd.testing.assert_frame_equal(
+            missing_as_none(frame.sort_values(keys, ignore_index=True)),
+            missing_as_none(read[frame.columns].sort_values(keys, ignore_index=True)),
+            check_dtype=False,
+        )
+    manifest = read_manifest(store)
+    assert manifest["rows"]["mentions"] == len(corpus.mentions)
+    assert set(manifest["file_hashes"]) == set(corpus.articles["file_hash"])
+    assert manifest["model"] == corpus.meta["model"] and manifest["kit_version"]
+
+
+def test_a_damaged_frame_partition_is_found_and_the_next_load_rewrites_it(corpus_copy, tmp_path):
+    store = tmp_path / "store"
+    load(corpus_copy, store)
+    assert check_corpus(store) == []
+    partition = next(store.glob("mentions/file=*/part-0.parquet"))
+    partition.write_bytes(partition.read_bytes()[:200])
+    assert any(str(partition) in problem for problem in check_corpus(store))
+    again = load(corpus_copy, store)
+    assert again.meta["parts annotated"] == 0, "the cache was intact: no NLP"
+    assert check_corpus(store) == []
+
+
+def test_files_that_left_the_corpus_leave_the_store(corpus_copy, tmp_path):
+    store = tmp_path / "store"
+    load(corpus_copy, store)
+    (corpus_copy / "000_626c3d33b069517d.txt").unlink()
+    corpus = load(corpus_copy, store)
+    assert len(list(store.glob("articles/file=*"))) == 1 == len(corpus.articles)
+
+
+def test_a_large_file_is_cut_into_parts_and_a_missing_part_alone_is_redone(tmp_path):
+    lines = [
+        f'{{"text": "Angela Merkel met Emmanuel Macron in Paris on day {day}. The two leaders '
+        "discussed trade, energy and the future of the European Union for several hours. "
+        'Officials from both governments said the talks had been long but constructive.", '
+        f'"source": "Reuters", "date": "2020-01-{day:02d}"}}'
+        for day in range(1, 21)
+    ]  # fmt: skip
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    first = kit.load(path, store=store, partition_words=80, progress=False)
+    assert first.meta["parts annotated"] == 10 and first.meta["files annotated"] == 1
+    next(store.glob("cache/*/manifests/*/part-7.json")).unlink()
+    second = kit.load(path, store=store, partition_words=80, progress=False)
+    assert (second.meta["parts reused"], second.meta["parts annotated"]) == (9, 1)
+    pd.testing.assert_frame_equal(first.mentions, second.mentions)
+
+
+def test_a_store_on_an_fsspec_url_is_written_and_read_lazily(corpus_copy):
+    url = f"memory://kit-tests/{uuid.uuid4().hex}"
+    corpus = kit.load(corpus_copy, store=url, progress=False)
+    lazy = kit.load(url, lazy=True)
+    assert lazy.summary() == corpus.summary()
+    pd.testing.assert_frame_equal(lazy.top_entities(5), corpus.top_entities(5), check_dtype=False)
+    again = kit.load(corpus_copy, store=url, progress=False)
+    assert again.meta["parts reused"] == 2
