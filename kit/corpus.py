@@ -87,6 +87,17 @@ class Corpus:
     # while); a filtered corpus scores only its own mentions.
     stance_method: str | None = field(default=None, compare=False)
     scored_stance: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    # {entity: row positions in mentions}: an index built on first use, so that picking one
+    # entity out of millions of mentions does not scan them all.
+    entity_rows: dict | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Long texts as Python objects: filtering then copies pointers, not the texts
+        # themselves (Arrow-backed strings copy every selected text on each filter).
+        for name in ("articles", "sentences"):
+            frame = getattr(self, name)
+            if "text" in frame and frame["text"].dtype != object:
+                object.__setattr__(self, name, frame.assign(text=frame["text"].astype(object)))
 
     @property
     def stance(self) -> pd.DataFrame:
@@ -189,10 +200,13 @@ class Corpus:
         universe = select(self.universe if self.universe is not None else self.articles)
         # Narrow the (large) mentions frame by entity first, then by its own outlet and date.
         mentions = self.mentions
+        if entity is not None:
+            rows = self._mention_rows_by_entity()
+            wanted = [rows[name] for name in _as_list(entity) if name in rows]
+            positions = np.sort(np.concatenate(wanted)) if wanted else np.array([], dtype=int)
+            mentions = mentions.take(positions)
         if label is not None:
             mentions = mentions[mentions["label"].isin(_as_list(label))]
-        if entity is not None:
-            mentions = mentions[mentions["entity"].isin(_as_list(entity))]
         mentions = select(mentions)
         entity_level = {}
         if entity is not None or label is not None:
@@ -204,13 +218,25 @@ class Corpus:
                 if frame is not None and column in frame:
                     entity_level[name] = frame[frame[column].isin(kept_entities)]
         doc_ids = articles["doc_id"]
-        changes = {"articles": articles, "mentions": mentions, "universe": universe}
+        changes = {
+            "articles": articles,
+            "mentions": mentions,
+            "universe": universe,
+            "entity_rows": None,
+        }
         for name in ("dropped", "sentences", "scored_stance", "descriptors", "quotes", "citations"):
             frame = entity_level.get(name, getattr(self, name))
             if frame is not None and "doc_id" in frame:
                 frame = frame[frame["doc_id"].isin(doc_ids)]
             changes[name] = frame
         return replace(self, **changes)
+
+    def _mention_rows_by_entity(self) -> dict[str, np.ndarray]:
+        """Return {entity: row positions in ``mentions``}, computed once per corpus."""
+        if self.entity_rows is None:
+            rows = self.mentions.groupby("entity", sort=False).indices
+            object.__setattr__(self, "entity_rows", rows)
+        return self.entity_rows
 
     # ---- counting ---------------------------------------------------------------------------
     def mention_counts(
