@@ -498,17 +498,28 @@ def entity_options(
 
 # ---- the widget ------------------------------------------------------------------------------
 def _replace_figure(widget: Any, figure: Any) -> None:
-    """Redraw a FigureWidget as ``figure``, in place and in one message to the browser."""
+    """Redraw a FigureWidget as ``figure``, in place and in one message to the browser.
+
+    Traces are reused where they can be (same position, same type) and only the properties
+    that changed are assigned: plotly validates every assignment, so this is the cheap path.
+    """
     with widget.batch_update():
-        same_shape = len(widget.data) == len(figure.data) and all(
-            old.type == new.type for old, new in zip(widget.data, figure.data, strict=True)
-        )
-        if same_shape:
-            for old, new in zip(widget.data, figure.data, strict=True):
-                old.update(new.to_plotly_json(), overwrite=True)
-        else:
-            widget.data = []
-            widget.add_traces(list(figure.data))
+        reusable = 0
+        for old, new in zip(widget.data, figure.data, strict=False):
+            if old.type != new.type:
+                break
+            reusable += 1
+        if reusable < len(widget.data):
+            widget.data = widget.data[:reusable]
+        for old, new in zip(widget.data, figure.data[:reusable], strict=True):
+            old_json, new_json = old.to_plotly_json(), new.to_plotly_json()
+            for key, value in new_json.items():
+                if key in ("x", "y", "z") or old_json.get(key) != value:
+                    old[key] = value
+            for key in old_json.keys() - new_json.keys():
+                old[key] = None
+        if reusable < len(figure.data):
+            widget.add_traces(list(figure.data[reusable:]))
         widget.layout = figure.layout
 
 
