@@ -24,8 +24,8 @@ def load(path: Any = None, **options: Any) -> Corpus:
 
 
 def dashboard(corpus: Corpus, **settings: Any) -> Any:
-    """Return the interactive dashboard over ``corpus``; see kit.dashboard."""
-    from kit.dashboard import dashboard as make_dashboard
+    """Return the interactive dashboard over ``corpus``; see kit.explorer."""
+    from kit.explorer import dashboard as make_dashboard
 
     return make_dashboard(corpus, **settings)
 

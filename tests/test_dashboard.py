@@ -10,7 +10,7 @@ import pytest
 import kit
 from kit.charts import figure_data
 from kit.corpus import Corpus
-from kit.dashboard import (
+from kit.explorer import (
     Dashboard,
     Rollup,
     dashboard,

@@ -11,7 +11,7 @@ from test_dashboard import make_corpus
 
 from kit import charts
 from kit import html as kit_html
-from kit.dashboard import Rollup, dashboard, evidence_html, evidence_rows, view
+from kit.explorer import Rollup, dashboard, evidence_html, evidence_rows, view
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"

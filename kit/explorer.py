@@ -13,9 +13,7 @@ pure function behind every redraw; the tests check it against ``Corpus.filter`` 
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -643,7 +641,7 @@ class Dashboard:
         return dict(self._timings)
 
     def view(self) -> dict:
-        """Return the frames behind the current view (see ``kit.dashboard.view``)."""
+        """Return the frames behind the current view (see ``kit.explorer.view``)."""
         return view(self.rollup, self._settings)
 
     # ---- observers: each reads the widgets into settings and redraws what depends on them ---
@@ -794,17 +792,3 @@ def dashboard(
     settings = {"entity": entity, "source": source, "start": start, "end": end}
     settings.update({"label": label, "measure": measure, "freq": freq})
     return Dashboard(corpus, settings)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``kit.dashboard(corpus, ...)`` work even after this module is imported.
-
-    Importing ``kit.dashboard`` rebinds the attribute ``kit.dashboard`` from the function in
-    ``kit/__init__.py`` to this module; calling the module calls ``dashboard``.
-    """
-
-    def __call__(self, corpus: Corpus, **settings: Any) -> Dashboard:
-        return dashboard(corpus, **settings)
-
-
-sys.modules[__name__].__class__ = _CallableModule

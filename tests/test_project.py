@@ -1,0 +1,24 @@
+"""The project's own promises: one source of dependencies, notebooks stripped, README true."""
+
+from __future__ import annotations
+
+import tomllib
+
+import yaml
+from conftest import REPO
+
+
+def test_environment_yml_mirrors_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = set(project["dependencies"])
+    for extra in ("scale", "dev"):
+        wanted |= set(project["optional-dependencies"][extra])
+    environment = yaml.safe_load((REPO / "environment.yml").read_text())
+    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert set(pip_section) == wanted
+
+
+def test_readme_quick_start_names_the_two_commands():
+    readme = (REPO / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    assert "make test" in (REPO / ".ci" / "run").read_text()
