@@ -84,7 +84,7 @@ def _aligned(start: pd.Timestamp | None, end: pd.Timestamp | None, *, week: bool
     for bound in (start, None if end is None else end + pd.Timedelta(1, "ns")):
         if bound is None:
             continue
-        if bound != bound.normalize() or (week and bound.dayofweek != 0):
+        if bound != bound.normalize() or (week and bound.day_of_week != 0):
             return False
     return True
 

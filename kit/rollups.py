@@ -118,8 +118,8 @@ def build(root: str | Path, *, connection=None) -> dict[str, int]:
             )
             os.replace(temporary, target)
         else:
-            table = connection.execute(query).fetch_arrow_table()
-            write_table(filesystem, target, table.to_pandas(), row_group_size=ROW_GROUP_SIZE)
+            frame = connection.execute(query).df()
+            write_table(filesystem, target, frame, row_group_size=ROW_GROUP_SIZE)
         rows[name] = connection.execute(
             f"select count(*) from read_parquet({quoted(target)})"
         ).fetchone()[0]

@@ -34,7 +34,7 @@ import posixpath
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -250,7 +250,7 @@ class Store:
             "file_hash": part.file_hash,
             "part": part.part,
             "words": part.words,
-            "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "text_hashes": dict(zip(part.doc_ids, part.text_hashes, strict=True)),
             "rows": {table: len(frame) for table, frame in tables.items()},
         }
@@ -320,13 +320,15 @@ def write_corpus(
         rows[name] = len(frame)
         partitions[name] = counts
     write_table(
-        filesystem, posixpath.join(path, "problems", "part-0.parquet"), problems.astype(str)
+        filesystem,
+        posixpath.join(path, "problems", "part-0.parquet"),
+        problems.assign(path=problems["path"].astype(str)) if len(problems) else problems,
     )
     rows["problems"] = len(problems)
     record = {
         "format": STORE_FORMAT,
         **manifest,
-        "written": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "file_hashes": file_hashes,
         "rows": rows,
         "partition_rows": partitions,
