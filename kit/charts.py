@@ -490,3 +490,350 @@ def to_csv(figure_or_frame: BaseFigure | pd.DataFrame, path: str | Path) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False)
     return path
+
+
+# ---- framing: stance, naming, voices, reliance, distinctive words ----------------------------
+STANCE_METHOD_NAMES: dict[str, str] = {
+    "model": "a fine-tuned language model (NewsMTSC)",
+    "lexicon": "a word list (lexicon)",
+}
+STANCE_AXIS = "Stance toward the entity (−1 = negative, 0 = neutral, +1 = positive)"
+
+
+def _framing_columns(frame: pd.DataFrame, required: Iterable[str], chart: str, origin: str) -> None:
+    """Raise a ValueError naming the missing column and the frame to pass instead."""
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{chart}: the frame has no {missing[0]!r} column "
+            f"(it has {', '.join(map(str, frame.columns))}); pass the output of {origin}"
+        )
+
+
+def _safe_array(values: Iterable[Any]) -> np.ndarray:
+    """Return user text escaped for plotly, as an object array (validated at once)."""
+    return np.array([hover_safe(value) for value in values], dtype=object)
+
+
+def _outlet_bars(
+    rows: pd.DataFrame,
+    *,
+    value: str,
+    category: str,
+    categories: list[str],
+    colors: Mapping[str, str],
+    hover: str,
+    customdata: list[str] | None = None,
+    error: tuple[str, str] | None = None,
+) -> list[go.Bar]:
+    """Return one horizontal bar trace per outlet (sorted): ``value`` against ``category``.
+
+    ``error`` names the columns holding each bar's error above and below its value.
+    """
+    traces = []
+    for outlet, group in rows.groupby("source", sort=True, observed=True):
+        present = set(group[category])
+        group = group.set_index(category).reindex([c for c in categories if c in present])
+        group = group.reset_index()
+        error_x = None
+        if error is not None:
+            error_x = {"type": "data", "symmetric": False, "color": "#444444", "thickness": 1.2,
+                       "array": group[error[0]].to_numpy(dtype=float),
+                       "arrayminus": group[error[1]].to_numpy(dtype=float)}  # fmt: skip
+        traces.append(
+            go.Bar(
+                error_x=error_x,
+                x=group[value].to_numpy(),
+                y=_safe_array(group[category]),
+                orientation="h",
+                name=hover_safe(outlet),
+                marker_color=_color_of(str(outlet), colors),
+                meta={"source": hover_safe(outlet)},
+                customdata=group[customdata].to_numpy() if customdata else None,
+                hovertemplate=hover,
+            )
+        )
+    return traces
+
+
+def stance_by_outlet(
+    summary: pd.DataFrame,
+    *,
+    outlet_colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Return bars of the mean stance per outlet and entity, with confidence intervals.
+
+    Args:
+        summary: ``Corpus.stance_summary()`` (columns source, entity, n, mean_score, ci_low,
+            ci_high; ``method`` too if the stance frame was summarised by it).
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        title: replaces the default title.
+
+    Scores run from -1 (negative) to +1 (positive); the hover gives the number of mentions
+    behind each mean. Intervals with one mention are undefined and not drawn.
+    """
+    _framing_columns(
+        summary, ["source", "entity", "n", "mean_score", "ci_low", "ci_high"],
+        "stance_by_outlet", "Corpus.stance_summary()",
+    )  # fmt: skip
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(summary["source"])
+    entities = (
+        summary.groupby("entity")["n"].sum().reset_index()
+        .sort_values(["n", "entity"], ascending=[False, True])["entity"].tolist()
+    )  # fmt: skip
+    rows = summary.assign(
+        above=(summary["ci_high"] - summary["mean_score"]).to_numpy(dtype=float),
+        below=(summary["mean_score"] - summary["ci_low"]).to_numpy(dtype=float),
+        n_text=summary["n"].map(lambda n: f"{int(n):,}"),
+    )
+    traces = _outlet_bars(
+        rows,
+        value="mean_score",
+        category="entity",
+        categories=entities,
+        colors=colors,
+        customdata=["n_text", "ci_low", "ci_high"],
+        hover=(
+            "<b>%{y}</b><br>%{fullData.name}<br>Mean stance: %{x:+.2f}"
+            "<br>95% interval: %{customdata[1]:+.2f} to %{customdata[2]:+.2f}"
+            "<br>Mentions scored: %{customdata[0]}<extra></extra>"
+        ),
+        error=("above", "below"),
+    )
+    methods = sorted(summary["method"].dropna().unique()) if "method" in summary else []
+    scored_by = "; ".join(STANCE_METHOD_NAMES.get(str(m), str(m)) for m in methods)
+    subtitle = "Bars: mean score of the mentions; lines: 95% interval. " + (
+        f"Scored by {scored_by}." if scored_by else ""
+    )
+    if summary.empty:
+        subtitle = "No scored mentions match the current selection."
+    figure = go.Figure(data=traces)
+    figure.update_layout(
+        title=_title(title or "How each outlet portrays each actor: mean stance", subtitle),
+        barmode="group",
+        xaxis={"title": {"text": STANCE_AXIS},
+               "range": [-1.05, 1.05], "zeroline": True, "zerolinecolor": "#888888"},
+        yaxis={"title": {"text": "Entity"}, "categoryorder": "array",
+               "categoryarray": [hover_safe(entity) for entity in entities[::-1]]},
+        legend_title_text="Outlet",
+        height=int(min(1400, max(320, 160 + 26 * len(entities) * max(1, len(traces))))),
+        margin={"t": 100},
+    )  # fmt: skip
+    return figure
+
+
+def naming_chart(
+    descriptor_counts: pd.DataFrame,
+    *,
+    entity: str,
+    outlet_colors: Mapping[str, str] | None = None,
+    top: int = 8,
+) -> go.Figure:
+    """Return bars of how often each outlet names ``entity`` with each descriptor.
+
+    Args:
+        descriptor_counts: ``kit.descriptors.descriptor_counts(corpus.descriptors)``
+            (columns entity, source, descriptor, n).
+        entity: the entity whose names are drawn.
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        top: the descriptors drawn (most used overall first).
+    """
+    _framing_columns(
+        descriptor_counts, ["entity", "source", "descriptor", "n"], "naming_chart",
+        "kit.descriptors.descriptor_counts(corpus.descriptors)",
+    )  # fmt: skip
+    rows = descriptor_counts[descriptor_counts["entity"] == entity]
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(rows["source"])
+    ranked = (
+        rows.groupby("descriptor")["n"].sum().reset_index()
+        .sort_values(["n", "descriptor"], ascending=[False, True])["descriptor"].head(top).tolist()
+    )  # fmt: skip
+    rows = rows[rows["descriptor"].isin(ranked)]
+    traces = _outlet_bars(
+        rows,
+        value="n",
+        category="descriptor",
+        categories=ranked,
+        colors=colors,
+        hover="<b>%{y}</b><br>%{fullData.name}<br>Times used: %{x:,d}<extra></extra>",
+    )
+    subtitle = None if len(rows) else "No outlet describes this entity in these articles."
+    figure = go.Figure(data=traces)
+    figure.update_layout(
+        title=_title(f"How each outlet names {entity}", subtitle),
+        barmode="group",
+        xaxis_title="Times the outlet uses this name or title",
+        yaxis={"title": {"text": "Descriptor"}, "categoryorder": "array",
+               "categoryarray": [hover_safe(name) for name in ranked[::-1]]},
+        legend_title_text="Outlet",
+        height=int(min(1000, max(300, 160 + 26 * len(ranked) * max(1, len(traces))))),
+        margin={"t": 90},
+    )  # fmt: skip
+    return figure
+
+
+def voices_chart(
+    voices: pd.DataFrame,
+    *,
+    outlet_colors: Mapping[str, str] | None = None,
+    top: int = 10,
+) -> go.Figure:
+    """Return bars of the words each outlet quotes from each speaker (the ``top`` speakers).
+
+    Args:
+        voices: ``Corpus.voices()`` (columns source, speaker, n_quotes, n_words).
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        top: the speakers drawn, most quoted words overall first.
+    """
+    _framing_columns(
+        voices, ["source", "speaker", "n_quotes", "n_words"], "voices_chart", "Corpus.voices()"
+    )
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(voices["source"])
+    ranked = (
+        voices.groupby("speaker")["n_words"].sum().reset_index()
+        .sort_values(["n_words", "speaker"], ascending=[False, True])["speaker"].head(top).tolist()
+    )  # fmt: skip
+    rows = voices[voices["speaker"].isin(ranked)]
+    traces = _outlet_bars(
+        rows,
+        value="n_words",
+        category="speaker",
+        categories=ranked,
+        colors=colors,
+        customdata=["n_quotes"],
+        hover=(
+            "<b>%{y}</b><br>%{fullData.name}<br>Words quoted: %{x:,d}"
+            "<br>Quotes: %{customdata[0]:,d}<extra></extra>"
+        ),
+    )
+    subtitle = None if len(rows) else "No attributed quotes in these articles."
+    figure = go.Figure(data=traces)
+    figure.update_layout(
+        title=_title("Who gets a voice: words quoted per speaker, by outlet", subtitle),
+        barmode="group",
+        xaxis_title="Words quoted (direct and reported speech)",
+        yaxis={"title": {"text": "Speaker"}, "categoryorder": "array",
+               "categoryarray": [hover_safe(name) for name in ranked[::-1]]},
+        legend_title_text="Outlet",
+        height=int(min(1200, max(300, 160 + 24 * len(ranked) * max(1, len(traces))))),
+        margin={"t": 90},
+    )  # fmt: skip
+    return figure
+
+
+def reliance_chart(reliance: pd.DataFrame, *, top: int = 15) -> go.Figure:
+    """Return a heatmap of who relies on whom: outlets (rows) by the sources they cite.
+
+    Args:
+        reliance: ``Corpus.reliance()`` (columns source, cited, n_citations, n_articles).
+        top: the cited sources drawn, most cited overall first.
+
+    A cell without a row in ``reliance`` is an outlet that never cites that source: drawn as 0.
+    """
+    _framing_columns(
+        reliance, ["source", "cited", "n_citations", "n_articles"], "reliance_chart",
+        "Corpus.reliance()",
+    )  # fmt: skip
+    ranked = (
+        reliance.groupby("cited")["n_citations"].sum().reset_index()
+        .sort_values(["n_citations", "cited"], ascending=[False, True])["cited"].head(top).tolist()
+    )  # fmt: skip
+    rows = reliance[reliance["cited"].isin(ranked)]
+    outlets = sorted(reliance["source"].dropna().unique())
+    grid = rows.pivot_table(index="source", columns="cited", values="n_citations", aggfunc="sum")
+    grid = grid.reindex(index=outlets, columns=ranked).fillna(0)
+    articles = rows.pivot_table(index="source", columns="cited", values="n_articles", aggfunc="sum")
+    articles = articles.reindex(index=outlets, columns=ranked).fillna(0)
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(dtype=float),
+            x=_safe_array(grid.columns),
+            y=_safe_array(grid.index),
+            customdata=articles.to_numpy(dtype=float),
+            colorscale="Blues",
+            colorbar={"title": {"text": "Citations"}},
+            texttemplate="%{z:d}",
+            meta={"measure": "n_citations"},
+            hovertemplate=(
+                "<b>%{y}</b> cites <b>%{x}</b><br>Citations: %{z:,d}"
+                "<br>Articles citing: %{customdata:,d}<extra></extra>"
+            ),
+        )
+    )
+    subtitle = None if len(rows) else "No citations in these articles."
+    figure.update_layout(
+        title=_title("Who relies on whom: sources each outlet cites", subtitle),
+        xaxis_title="Cited outlet, agency or institution",
+        yaxis_title="Citing outlet",
+        yaxis={"autorange": "reversed"},
+        height=int(min(900, max(280, 200 + 40 * len(outlets)))),
+        margin={"t": 90, "b": 140},
+    )
+    return figure
+
+
+def distinctive_words_chart(
+    words: pd.DataFrame,
+    *,
+    outlet_colors: Mapping[str, str] | None = None,
+    top: int = 10,
+) -> go.Figure:
+    """Return one panel per outlet: its ``top`` most distinctive words by z-score.
+
+    Args:
+        words: ``Corpus.distinctive_words(...)`` (columns group, term, count, count_rest, z).
+        outlet_colors: {outlet: colour}, e.g. ``outlet_colors(corpus)``.
+        top: words per outlet.
+
+    A z-score above about 2 means the outlet uses the word clearly more than the others do.
+    """
+    _framing_columns(
+        words, ["group", "term", "count", "count_rest", "z"], "distinctive_words_chart",
+        "Corpus.distinctive_words(...)",
+    )  # fmt: skip
+    from plotly.subplots import make_subplots
+
+    groups = sorted(words["group"].dropna().unique())
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(groups)
+    n_cols = max(1, min(len(groups), 3))
+    n_rows = max(1, -(-len(groups) // n_cols))
+    figure = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        subplot_titles=[hover_safe(group) for group in groups] or None,
+        horizontal_spacing=0.18,
+        vertical_spacing=0.12 if n_rows > 1 else 0.0,
+    )
+    for index, group in enumerate(groups):
+        rows = words[words["group"] == group].sort_values("z", ascending=False).head(top)
+        rows = rows.iloc[::-1]  # the strongest word on top
+        figure.add_trace(
+            go.Bar(
+                x=rows["z"].to_numpy(dtype=float),
+                y=_safe_array(rows["term"]),
+                orientation="h",
+                name=hover_safe(group),
+                marker_color=_color_of(str(group), colors),
+                meta={"source": hover_safe(group)},
+                customdata=rows[["count", "count_rest"]].to_numpy(),
+                hovertemplate=(
+                    "<b>%{y}</b><br>%{fullData.name}: used %{customdata[0]:,d} times"
+                    "<br>Other outlets: %{customdata[1]:,d} times<br>z = %{x:.2f}<extra></extra>"
+                ),
+                showlegend=False,
+            ),
+            row=index // n_cols + 1,
+            col=index % n_cols + 1,
+        )
+    figure.update_xaxes(title_text="z-score (how much more this outlet uses the word)")
+    figure.update_yaxes(title_text="Word or phrase", col=1)
+    subtitle = "Log-odds with an informative prior, each outlet against all the others."
+    if not groups:
+        subtitle = "Too few words to compare outlets here."
+    figure.update_layout(
+        title=_title("Words that set each outlet apart", subtitle),
+        height=int(min(1600, 180 + n_rows * max(240, 26 * top))),
+        margin={"t": 110},
+    )
+    return figure
