@@ -1,6 +1,7 @@
 """Command line: ``python -m kit annotate PATH [--engine dask] [--scheduler ADDR] [--store URL]``.
 
-Builds the annotation store of a corpus and prints its summary.
+Builds the annotation store of a corpus and prints its summary. ``python -m kit report
+[--corpus PATH] [--out DIR]`` runs every notebook against a corpus and writes HTML reports.
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ def annotate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def report(arguments: argparse.Namespace) -> int:
+    """Run every notebook against the corpus, write HTML reports; return the exit status."""
+    from kit.report import build_reports
+
+    written = build_reports(
+        arguments.corpus, out=arguments.out, notebooks=arguments.notebooks or None, echo=print
+    )
+    print(f"{len(written)} report(s) in {arguments.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m kit", description=__doc__)
@@ -72,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     annotate_parser.add_argument("--strict", action="store_true", help="stop at the first problem")
     annotate_parser.set_defaults(run=annotate)
+    report_parser = commands.add_parser("report", help="run the notebooks, write HTML reports")
+    report_parser.add_argument("--corpus", default=None, help="folder or file (default: data/)")
+    report_parser.add_argument("--out", default="reports", help="output folder (default: reports)")
+    report_parser.add_argument(
+        "notebooks", nargs="*", help="notebooks to run (default: every notebook in notebooks/)"
+    )
+    report_parser.set_defaults(run=report)
     arguments = parser.parse_args(argv)
     try:
         return arguments.run(arguments)
