@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lab test lint format bench annotate clean-cache
+.PHONY: setup lab test lint format bench annotate clean-cache report app
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,12 @@ annotate: setup
 
 clean-cache:
 	rm -rf data/.kit-cache
+
+report: setup
+	$(PY) -m kit report $(if $(CORPUS),--corpus $(CORPUS)) --out $(or $(OUT),reports)
+
+# The dashboard as a web app for people who never open a notebook: http://127.0.0.1:8866
+app: setup
+	$(PY) -m kit annotate data
+	$(VENV)/bin/voila app/dashboard.ipynb --no-browser --port=$(or $(PORT),8866) \
+		--Voila.ip=127.0.0.1 --strip_sources=True
