@@ -309,7 +309,7 @@ class Corpus:
         mentions = self.mentions
         if label is not None:
             mentions = mentions[mentions["label"].isin(_as_list(label))]
-        keys = ([by] if by else []) + ["entity", "label"]
+        keys = list(dict.fromkeys(([by] if by else []) + ["entity", "label"]))
         counts = (
             mentions.groupby(keys, observed=True)
             .agg(mentions=("doc_id", "size"), articles=("doc_id", "nunique"))

@@ -91,6 +91,8 @@ def test_top_entities_and_contexts(small_corpus):
     assert top[["entity", "mentions", "articles"]].values.tolist() == [["X", 6, 4]]
     per_outlet = small_corpus.top_entities(1, by="source")
     assert per_outlet["source"].tolist() == ["A", "B"]
+    per_label = small_corpus.top_entities(1, by="label")
+    assert per_label[["label", "entity"]].values.tolist() == [["ORG", "Y"], ["PERSON", "X"]]
     contexts = small_corpus.contexts("X", width=4)
     assert contexts["doc_id"].tolist()[:3] == ["a1", "a1", "b1"]  # by date across outlets
     assert contexts.loc[1, ["left", "mention", "right"]].tolist() == ["Y.", "X", "lef"]

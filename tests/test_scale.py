@@ -128,7 +128,7 @@ def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(
     assert_same_frames(local_corpus, corpus)
 
 
-def test_an_interrupted_run_resumes_and_reuses_what_it_finished(
+def test_a_run_killed_midway_resumes_and_reuses_what_it_finished(
     basil_subset, local_corpus, tmp_path, capfd
 ):
     store = tmp_path / "store"
@@ -141,9 +141,11 @@ def test_an_interrupted_run_resumes_and_reuses_what_it_finished(
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 300
-        while finished_parts(store) < 2 and time.monotonic() < deadline and run.poll() is None:
-            time.sleep(0.05)
-        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C reaches the client and its cluster
+        while finished_parts(store) < 1 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.01)
+        # The client and its cluster die at once, as when a laptop loses power: a Ctrl-C
+        # lets running tasks finish first, so on a fast machine nothing would be left to resume.
+        os.killpg(run.pid, signal.SIGKILL)
         run.wait(timeout=60)
     finally:
         if run.poll() is None:
@@ -160,7 +162,7 @@ def test_an_interrupted_run_resumes_and_reuses_what_it_finished(
         progress=True,
     )
     total = corpus.meta["parts reused"] + corpus.meta["parts annotated"]
-    assert 2 <= done < total, f"interrupted after {done} of {total} parts"
+    assert 1 <= done < total, f"killed after {done} of {total} parts"
     assert corpus.meta["parts reused"] == done
     assert corpus.meta["parts annotated"] == total - done
     assert f"reusing {done} of {total} parts" in capfd.readouterr().err
