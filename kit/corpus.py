@@ -317,7 +317,8 @@ class Corpus:
             .sort_values(["mentions", "entity"], ascending=[False, True])
         )
         if by:
-            return counts.groupby(by, sort=True).head(n).reset_index(drop=True)
+            top = counts.groupby(by, sort=False).head(n)
+            return top.sort_values(by, kind="stable").reset_index(drop=True)
         return counts.head(n).reset_index(drop=True)
 
     def contexts(
