@@ -516,7 +516,9 @@ class FramingView:
         )
         for control in (self.search, self.entity, self.source, self.term):
             control.style.description_width = "90px"
-        self.stance_figure = go.FigureWidget()
+        # Opened on its first figure rather than filled by a redraw: a saved notebook then
+        # keeps the chart in the widget's own state, which static renderers read.
+        self.stance_figure = go.FigureWidget(self._stance_chart(self._current_scope()))
         self.status = widgets.HTML()
         self.caveat = widgets.HTML()
         self.evidence = widgets.HTML()
@@ -552,7 +554,7 @@ class FramingView:
                 self.code_line,
             ]
         )
-        self._refresh()
+        self._refresh(figure=False)
 
     # ---- state ----------------------------------------------------------------------------------
     def settings(self) -> dict:
@@ -609,15 +611,24 @@ class FramingView:
         self._show_passages()
 
     # ---- redraws --------------------------------------------------------------------------------
-    def _refresh(self) -> None:
+    def _current_scope(self) -> Corpus:
+        """Return the corpus narrowed to the current entities and outlets (stance scored)."""
+        scope = self._scope(self.entities())
+        source = self._settings["source"]
+        return scope.filter(source=source) if source else scope
+
+    def _stance_chart(self, scope: Corpus) -> Any:
+        """Return the stance chart of a narrowed corpus."""
+        summary = scope.stance_summary(by=("source", "entity", "method"))
+        return charts.stance_by_outlet(summary, outlet_colors=self.colors)
+
+    def _refresh(self, *, figure: bool = True) -> None:
         """Recompute every pane for the current entities and outlets."""
         entities = self.entities()
         source = self._settings["source"]
-        scope = self._scope(entities)
-        scope = scope.filter(source=source) if source else scope
-        summary = scope.stance_summary(by=("source", "entity", "method"))
-        figure = charts.stance_by_outlet(summary, outlet_colors=self.colors)
-        _redraw(self.stance_figure, figure)
+        scope = self._current_scope()
+        if figure:
+            _redraw(self.stance_figure, self._stance_chart(scope))
         methods = scope.stance.get("method")
         self.caveat.value = kit_html.note(stance_caveat(methods))
         names = ", ".join(entities) if entities else "no entity"
