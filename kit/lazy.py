@@ -491,7 +491,8 @@ class LazyCorpus:
         counts = counts[[*keys, "mentions", "articles"]].sort_values(keys, kind="stable")
         counts = counts.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable")
         if by:
-            return counts.groupby(by, sort=True).head(n).reset_index(drop=True)
+            top = counts.groupby(by, sort=False).head(n)
+            return top.sort_values(by, kind="stable").reset_index(drop=True)
         return counts.head(n).reset_index(drop=True)
 
     def contexts(
