@@ -268,3 +268,14 @@ def test_eval_script_prints_macro_f1_for_each_method(newsmtsc_dir):
             assert line, f"no macro-F1 for {method} on {name} in:\n{output}"
             assert 0 <= float(line.group(1)) <= 100
     assert "83.1" in output
+
+
+def test_default_falls_back_to_lexicon_with_one_notice(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(stance, "MODEL_DIR", tmp_path)
+    stance._notice_fallback.cache_clear()
+    assert stance.default_method() == "lexicon"
+    first = stance.predict(targets((CONDEMN, "Tom Baker")))
+    stance.predict(targets((CONDEMN, "Tom Baker")))
+    assert first["method"].tolist() == ["lexicon"]
+    assert capsys.readouterr().err.count("using method='lexicon'") == 1
+    stance._notice_fallback.cache_clear()
