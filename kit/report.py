@@ -90,16 +90,9 @@ PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 
-# Run last, then removed: a FigureWidget sends later redraws as deltas, so its saved state
+# Run last, then removed: a FigureWidget sends later redraws as changes, so its saved state
 # would be the empty figure it started as; this brings every figure's saved state up to date.
-SYNC_FIGURES = """\
-import copy as _kit_copy
-from ipywidgets.widgets.widget import _instances as _kit_widgets
-for _kit_widget in list(_kit_widgets.values()):
-    if hasattr(_kit_widget, "_widget_data") and hasattr(_kit_widget, "_layout_obj"):
-        _kit_widget._widget_layout = _kit_copy.deepcopy(_kit_widget._layout_obj._props)
-        _kit_widget._widget_data = _kit_copy.deepcopy(_kit_widget._data)
-"""
+SYNC_FIGURES = "from kit.app import sync_figures as _kit_sync\n_kit_sync();"
 
 
 class ReportError(KitError):

@@ -1,0 +1,331 @@
+"""The web app and the rendered report in a real Chromium (Debian's), driven by Playwright.
+
+A real Voila server serves ``app/dashboard.ipynb`` on 127.0.0.1; each step is checked in the
+page and saved as a screenshot in ``artifacts/screenshots/``. Requests that leave 127.0.0.1 are
+answered empty by the test (the machine has no network): the only ones allowed are Voila's
+icon font stylesheets, and the test lists them if anything else tries to go out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Voila's page template links Font Awesome from a CDN; icons only, nothing the app needs.
+ALLOWED_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/",)
+XSS_TITLE = '<script>window.__kit_xss = "title"; alert("title")</script> Putin in Beijing'
+XSS_BODY = "<img src=x onerror=\"window.__kit_xss = 'body'; alert('body')\">"
+
+if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
+    pytest.skip(
+        "Debian's chromium is not installed at /usr/bin/chromium "
+        "(apt-get install chromium; .ci/run does)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
+)
+
+
+def _article(source: str, date: str, title: str, text: str) -> dict:
+    return {"source": source, "published": date, "title": title, "text": text}
+
+
+def write_corpus(folder: Path) -> Path:
+    """Write a small JSONL corpus over three months, one article carrying script payloads."""
+    articles = []
+    for month, name in (("01", "January"), ("02", "February"), ("03", "March")):
+        for outlet in ("Daily Example", "Evening Sample"):
+            # Each text is its own: lines repeated across an outlet's pages are boilerplate.
+            text = (
+                f"In {name}, Vladimir Putin met Xi Jinping in Moscow to discuss trade. "
+                f"Officials in Beijing told {outlet} that Xi Jinping would visit Russia again. "
+                f"Putin praised the {name} talks, while critics in Kyiv called them a show."
+            )
+            articles.append(_article(outlet, f"2023-{month}-14", f"Summit news, {name}", text))
+    articles.append(
+        _article(
+            "Daily Example",
+            "2023-03-20",
+            XSS_TITLE,
+            f"Vladimir Putin landed in Beijing on Monday. {XSS_BODY} Putin spoke to reporters "
+            "about <script>window.__kit_xss = 'script'</script> energy deals with China.",
+        )
+    )
+    path = folder / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(article) for article in articles) + "\n")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start Voila on the app notebook over the test corpus; yield its URL; stop it."""
+    folder = tmp_path_factory.mktemp("app")
+    environment = {
+        **os.environ,
+        "KIT_APP_CORPUS": str(write_corpus(folder)),
+        "KIT_STORE": str(folder / "store"),
+    }
+    port = _free_port()
+    command = [sys.executable, "-m", "voila", str(REPO / "app" / "dashboard.ipynb")]
+    command += ["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True"]
+    log = (folder / "voila.log").open("w")
+    server = subprocess.Popen(command, cwd=REPO, env=environment, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            # Any HTTP answer means the server is up (GET / would run the notebook).
+            urllib.request.urlopen(url + "voila/files/ready", timeout=5).close()
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"voila did not start in 90 s: {(folder / 'voila.log').read_text()}")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page with its JavaScript errors, dialogs and outside requests recorded."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.external: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+        self.page.route(lambda url: not url.startswith(base), self._outside)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            self.errors.append(f"console error: {message.text}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _outside(self, route) -> None:
+        self.external.append(route.request.url)
+        route.fulfill(status=200, body="", content_type="text/css")
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        assert not self.errors, self.errors
+        assert not self.dialogs, f"a dialog fired: {self.dialogs}"
+        unexpected = [url for url in self.external if not url.startswith(ALLOWED_EXTERNAL)]
+        assert not unexpected, f"the page tried to reach outside 127.0.0.1: {unexpected}"
+
+
+@pytest.fixture(scope="module")
+def app(browser, app_url: str) -> Iterator[Watched]:
+    """The app page, loaded once; the steps below interact with it in order."""
+    watched = Watched(browser, app_url.rstrip("/"))
+    started = time.monotonic()
+    watched.page.goto(app_url, timeout=120_000)
+    watched.page.wait_for_selector(".kit-dashboard .js-plotly-plot .main-svg", timeout=120_000)
+    watched.load_seconds = time.monotonic() - started
+    yield watched
+    watched.page.close()
+
+
+def _figure(page, index: int) -> dict:
+    """Return {'names', 'titles', 'x', 'y'} of the dashboard's index-th chart, read in the page."""
+    return page.evaluate(
+        """index => {
+            const plot = document.querySelectorAll('.kit-dashboard .js-plotly-plot')[index];
+            return {
+              names: plot.data.map(trace => trace.name),
+              title: (plot.layout.title || {}).text || '',
+              titles: (plot.layout.annotations || []).map(note => note.text),
+              x: plot.data.map(trace => Array.from(trace.x || [])),
+              y: plot.data.map(trace => Array.from(trace.y || [])),
+            };
+        }""",
+        index,
+    )
+
+
+def _status(page) -> str:
+    return page.locator(".kit-dashboard .kit-note").first.inner_text()
+
+
+def test_1_app_loads_with_charts_labelled_controls_and_no_errors(app):
+    page = app.page
+    app.shot("1_app_loaded")
+    assert app.load_seconds < 90
+    assert page.locator(".kit-dashboard .js-plotly-plot").count() >= 2
+    top = _figure(page, 0)
+    assert top["names"] and any(sum(values) > 0 for values in top["x"]), "top chart is empty"
+    for label in ("Find entity", "Entities", "Outlets", "Months", "Entity type", "Measure"):
+        assert page.locator(".kit-dashboard").get_by_text(label, exact=True).first.is_visible(), (
+            f"no label {label!r}"
+        )
+    # The selects are tied to their labels (screen readers read the label with the list).
+    assert (
+        page.locator(".kit-dashboard").get_by_label("Entities").evaluate("node => node.tagName")
+        == "SELECT"
+    )
+    assert (
+        page.locator(".kit-dashboard").get_by_label("Outlets").evaluate("node => node.tagName")
+        == "SELECT"
+    )
+    chart_titles = page.evaluate(
+        "[...document.querySelectorAll('.kit-dashboard .js-plotly-plot .gtitle')]"
+        ".map(title => title.textContent)"
+    )
+    assert any("Top" in title for title in chart_titles), chart_titles
+    assert page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor").count() == 0, (
+        "code cells are showing"
+    )
+    app.assert_clean()
+
+
+def test_2_selecting_an_entity_changes_the_timeline(app):
+    page = app.page
+    before = _figure(page, 1)
+    entities = page.locator(".kit-dashboard").get_by_label("Entities")
+    option = entities.locator("option", has_text=re.compile(r"Xi\sJinping")).first.inner_text()
+    entities.select_option(label=option)
+    page.wait_for_function(
+        """() => {
+            const plot = document.querySelectorAll('.kit-dashboard .js-plotly-plot')[1];
+            const title = (plot.layout.title || {}).text || '';
+            return title.startsWith('Xi Jinping');
+        }""",
+        timeout=30_000,
+    )
+    after = _figure(page, 1)
+    app.shot("2_entity_selected")
+    # Before: the two most mentioned entities, one panel each; after: Xi Jinping alone.
+    assert len(before["titles"]) == 2 and not before["title"].startswith("Xi Jinping")
+    assert after["title"].startswith("Xi Jinping: mentions over time")
+    assert after["y"] != before["y"]
+    app.assert_clean()
+
+
+def test_3_narrowing_the_months_changes_the_counts(app):
+    page = app.page
+    before_status, before = _status(page), _figure(page, 0)
+    assert "7 articles" in before_status, before_status
+    page.locator(".kit-dashboard .noUi-handle-lower").first.focus()
+    page.keyboard.press("ArrowRight")  # January dropped: February to March
+    page.wait_for_function(
+        "text => !document.querySelector('.kit-dashboard .kit-note').innerText.includes(text)",
+        arg="7 articles",
+        timeout=30_000,
+    )
+    after_status, after = _status(page), _figure(page, 0)
+    app.shot("3_months_narrowed")
+    assert "5 articles" in after_status, after_status
+    assert sum(map(sum, after["x"])) < sum(map(sum, before["x"]))
+    app.assert_clean()
+
+
+def test_4_evidence_shows_the_sentence_with_the_mention_marked(app):
+    page = app.page
+    entities = page.locator(".kit-dashboard").get_by_label("Entities")
+    option = entities.locator("option", has_text=re.compile(r"Vladimir\sPutin")).first.inner_text()
+    entities.select_option(label=option)
+    marks = page.locator(".kit-dashboard .kit-table mark")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.kit-dashboard .kit-table mark')]"
+        ".some(mark => mark.innerText.includes('Putin'))",
+        timeout=30_000,
+    )
+    app.shot("4_evidence")
+    row = page.locator(".kit-dashboard .kit-table tr", has=page.locator("mark"))
+    assert "Putin" in marks.first.inner_text()
+    assert len(row.first.inner_text()) > len(marks.first.inner_text())  # the whole sentence
+    app.assert_clean()
+
+
+def test_5_script_in_title_and_body_shows_as_text_and_runs_nothing(app):
+    page = app.page
+    table = page.locator(".kit-dashboard .kit-table").first
+    table.get_by_text("<script>", exact=False).first.wait_for(timeout=30_000)
+    text = table.inner_text()
+    app.shot("5_script_as_text")
+    assert "<script>window.__kit_xss" in text, "the title's <script> is not shown as text"
+    assert "<img src=x onerror=" in text, "the body's <img onerror> is not shown as text"
+    assert page.evaluate("() => window.__kit_xss === undefined"), "a payload ran"
+    assert page.locator(".kit-dashboard img[src='x']").count() == 0
+    app.assert_clean()
+
+
+def test_6_rendered_report_opens_with_its_charts_drawn_offline(browser, tmp_path):
+    from kit.report import build_reports
+
+    (path,) = build_reports(out=tmp_path, notebooks=[REPO / "notebooks" / "01_explore.ipynb"])
+    watched = Watched(browser, "file://")
+    page = watched.page
+    page.goto(path.as_uri())
+    page.wait_for_selector(".kit-plot .main-svg", timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.kit-plot')].every(plot => plot.querySelector("
+        "'.main-svg'))",
+        timeout=60_000,
+    )
+    watched.shot("6_report")
+    plots = page.locator(".kit-plot")
+    assert plots.count() == 6
+    drawn = page.evaluate(
+        "() => [...document.querySelectorAll('.kit-plot')].map(plot => plot.data.length)"
+    )
+    assert all(drawn), f"charts without traces: {drawn}"
+    assert page.get_by_text("What this report was made from").is_visible()
+    assert not watched.external, f"the report fetched {watched.external}"
+    watched.assert_clean()
+    page.close()
