@@ -14,7 +14,8 @@ def test_environment_yml_mirrors_pyproject():
     for extra in ("scale", "dev"):
         wanted |= set(project["optional-dependencies"][extra])
     environment = yaml.safe_load((REPO / "environment.yml").read_text())
-    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    sections = environment["dependencies"]
+    pip_section = next(item["pip"] for item in sections if isinstance(item, dict))
     assert set(pip_section) == wanted
 
 
