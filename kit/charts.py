@@ -837,3 +837,82 @@ def distinctive_words_chart(
         margin={"t": 110},
     )
     return figure
+
+
+def coverage_chart(
+    matrix: pd.DataFrame,
+    *,
+    outlet_colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Return a heatmap of articles per outlet and story, the first outlet on each story marked.
+
+    Args:
+        matrix: ``kit.compare.coverage_matrix(corpus)`` (one row per outlet × story).
+        outlet_colors: {outlet: colour} for the "first to report" markers.
+        title: replaces the default title.
+
+    Stories run left to right by their first article; an empty cell is a blind spot.
+    """
+    _check_columns(matrix, ["story", "source", "articles"], "coverage_chart")
+    colors = dict(outlet_colors) if outlet_colors else _assign_colors(matrix["source"])
+    if "story_first_published" in matrix.columns:
+        firsts = matrix.groupby("story")["story_first_published"].first().reset_index()
+        stories = firsts.sort_values(["story_first_published", "story"])["story"].tolist()
+    else:
+        stories = sorted(matrix["story"].unique(), key=str)
+    outlets = sorted(matrix["source"].unique(), key=str)
+    grid = matrix.pivot_table(
+        index="source", columns="story", values="articles", aggfunc="sum", fill_value=0
+    ).reindex(index=outlets, columns=stories, fill_value=0)
+    story_labels = np.array([hover_safe(story) for story in stories], dtype=object)
+    outlet_labels = np.array([hover_safe(outlet) for outlet in outlets], dtype=object)
+    traces: list[Any] = [
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=story_labels,
+            y=outlet_labels,
+            colorscale=[[0.0, "#FFFFFF"], [1.0, "#0072B2"]],
+            zmin=0,
+            colorbar={"title": {"text": "Articles"}},
+            xgap=1,
+            ygap=1,
+            hovertemplate="<b>%{x}</b><br>%{y}: %{z:,d} articles<extra></extra>",
+        )
+    ]
+    if "is_first" in matrix.columns:
+        first = matrix[matrix["is_first"].fillna(False).astype(bool)]
+        for outlet, rows in first.groupby("source", sort=True):
+            traces.append(
+                go.Scatter(
+                    x=np.array([hover_safe(story) for story in rows["story"]], dtype=object),
+                    y=np.array([hover_safe(outlet)] * len(rows), dtype=object),
+                    mode="markers",
+                    marker={
+                        "symbol": "star",
+                        "size": 9,
+                        "color": _color_of(outlet, colors),
+                        "line": {"width": 1, "color": "#000000"},
+                    },  # fmt: skip
+                    name=hover_safe(f"{outlet} first"),
+                    meta={"source": hover_safe(outlet)},
+                    hovertemplate="<b>%{x}</b><br>%{y} reported first<extra></extra>",
+                )
+            )
+    missed = int((grid.to_numpy() == 0).sum())
+    subtitle = f"{len(stories):,} stories; {missed:,} blind spots (empty cells); ★ first to report."
+    figure = go.Figure(data=traces)
+    figure.update_layout(
+        title=_title(title or "Who covered which story", subtitle),
+        xaxis_title="Story (earliest first)",
+        yaxis_title="Outlet",
+        xaxis={
+            "showticklabels": len(stories) <= 40,
+            "categoryorder": "array",
+            "categoryarray": story_labels,
+        },  # fmt: skip
+        legend_title_text="First to report",
+        height=int(min(900, 220 + 40 * len(outlets))),
+        margin={"t": 100},
+    )
+    return figure
