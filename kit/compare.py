@@ -506,7 +506,9 @@ def find_stories(
     doc_ids = articles["doc_id"].tolist()
     position = {doc_id: index for index, doc_id in enumerate(doc_ids)}
     published = pd.to_datetime(articles["published"], utc=True)
-    seconds = (published.astype("int64") // 10**9).where(published.notna()).to_numpy()
+    # Seconds since the epoch at any datetime resolution (ns, us, ...); NaN when undated.
+    epoch = pd.Timestamp(0, tz="UTC")
+    seconds = (published - epoch).dt.total_seconds().to_numpy(dtype=float)
     tops = _top_entities_per_article(mentions[mentions["doc_id"].isin(doc_ids)], top)
     postings: dict[str, list[int]] = defaultdict(list)
     for doc_id, entities in tops.items():
