@@ -501,6 +501,7 @@ def _replace_figure(widget: Any, figure: Any) -> None:
     Traces are reused where they can be (same position, same type) and only the properties
     that changed are assigned: plotly validates every assignment, so this is the cheap path.
     """
+    _clear_stale_layout(widget, figure)
     with widget.batch_update():
         reusable = 0
         for old, new in zip(widget.data, figure.data, strict=False):
@@ -512,13 +513,38 @@ def _replace_figure(widget: Any, figure: Any) -> None:
         for old, new in zip(widget.data, figure.data[:reusable], strict=True):
             old_json, new_json = old.to_plotly_json(), new.to_plotly_json()
             for key, value in new_json.items():
-                if key in ("x", "y", "z") or old_json.get(key) != value:
+                if not _same(old_json.get(key), value):
                     old[key] = value
             for key in old_json.keys() - new_json.keys():
                 old[key] = None
         if reusable < len(figure.data):
             widget.add_traces(list(figure.data[reusable:]))
         widget.layout = figure.layout
+
+
+def _clear_stale_layout(widget: Any, figure: Any) -> None:
+    """Blank the panel titles and axes the new figure lacks.
+
+    The browser merges a new layout into the old one, so a panel title or a second axis from
+    the previous view would linger on screen.
+    """
+    stale = widget.layout.to_plotly_json().keys() - figure.layout.to_plotly_json().keys()
+    with widget.batch_update():
+        for key in stale:
+            if key == "annotations":
+                widget.layout.annotations = ()
+            elif key.startswith(("xaxis", "yaxis")):
+                widget.layout[key] = {"visible": False}
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Return whether two plotly property values are equal (arrays compared element-wise)."""
+    if isinstance(old, np.ndarray) or isinstance(new, np.ndarray):
+        return old is not None and new is not None and np.array_equal(old, new)
+    try:
+        return bool(old == new)
+    except ValueError:  # lists holding arrays
+        return False
 
 
 class Dashboard:
@@ -572,12 +598,13 @@ class Dashboard:
             layout=widgets.Layout(width="460px"),
         )
         self._set_slider_from_settings()
-        label_options: list[tuple[str, str | None]] = [("All types", None)]
+        # "" rather than None: a Dropdown shows nothing at all for a None value.
+        label_options: list[tuple[str, str]] = [("All types", "")]
         label_options += [(f"{LABEL_NAMES.get(label, label)} ({label})", label)
                           for label in rollup.labels]  # fmt: skip
         self.label = widgets.Dropdown(
             options=label_options,
-            value=self._settings["label"] if self._settings["label"] in rollup.labels else None,
+            value=self._settings["label"] if self._settings["label"] in rollup.labels else "",
             description="Entity type",
         )
         self.measure = widgets.ToggleButtons(
@@ -693,7 +720,7 @@ class Dashboard:
             return
         label_changed = change["owner"] is self.label
         self._settings["source"] = list(self.source.value) or None
-        self._settings["label"] = self.label.value
+        self._settings["label"] = self.label.value or None
         self._settings["measure"] = self.measure.value
         if change["owner"] is self.dates:
             self._settings["start"], self._settings["end"] = self._dates_from_slider()

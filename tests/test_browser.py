@@ -222,6 +222,9 @@ def test_1_app_loads_with_charts_labelled_controls_and_no_errors(app):
         page.locator(".kit-dashboard").get_by_label("Outlets").evaluate("node => node.tagName")
         == "SELECT"
     )
+    entity_type = page.locator(".kit-dashboard").get_by_label("Entity type")
+    shown = entity_type.evaluate("node => node.options[node.selectedIndex].text")
+    assert shown.replace("\xa0", " ") == "All types"
     chart_titles = page.evaluate(
         "[...document.querySelectorAll('.kit-dashboard .js-plotly-plot .gtitle')]"
         ".map(title => title.textContent)"
@@ -252,6 +255,7 @@ def test_2_selecting_an_entity_changes_the_timeline(app):
     # Before: the two most mentioned entities, one panel each; after: Xi Jinping alone.
     assert len(before["titles"]) == 2 and not before["title"].startswith("Xi Jinping")
     assert after["title"].startswith("Xi Jinping: mentions over time")
+    assert after["titles"] == [], "a panel title of the previous view lingers on the chart"
     assert after["y"] != before["y"]
     app.assert_clean()
 
