@@ -78,12 +78,16 @@ def chosen_articles(
 ) -> pd.DataFrame:
     """Return the articles to compare: ``doc_ids`` (in that order), a story's, or all.
 
-    Story articles come oldest first. An unknown doc_id or story raises a ValueError that
-    names what exists.
+    Story articles come oldest first; a story may also be one found by ``find_stories``
+    ("found story-001", as ``coverage_matrix`` names them). An unknown doc_id or story raises
+    a ValueError that names what exists.
     """
     articles = corpus.articles
     if story is not None:
         if "story" not in articles or not (articles["story"] == story).any():
+            # A story found by ``find_stories`` (as ``coverage_matrix`` labels them).
+            articles = articles.assign(story=article_stories(corpus))
+        if not (articles["story"] == story).any():
             known = sorted(articles["story"].dropna().astype(str).unique())[:10]
             raise ValueError(
                 f"story {story!r} is not in the corpus (stories include: "
