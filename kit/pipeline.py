@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -15,11 +17,15 @@ from kit.errors import InputError, KitError, value_invalid_msg
 from kit.store import (
     CORPUS_FRAMES,
     PART_WORDS,
+    SNAPSHOT_FRAMES,
     Part,
     Store,
     default_store,
     plan_parts,
+    read_snapshot,
+    snapshot_key,
     write_corpus,
+    write_snapshot,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -133,6 +139,52 @@ def _problems_frame(problems: pd.DataFrame, extra: list[dict]) -> pd.DataFrame:
 ENGINES = ("local", "dask")
 
 
+def _aliases_key(aliases: Mapping[str, str] | str | Path | None) -> Any:
+    """Return what identifies the aliases option: the mapping, or the file's contents."""
+    if isinstance(aliases, (str, Path)):
+        return hashlib.sha256(Path(aliases).read_bytes()).hexdigest()
+    return dict(aliases) if aliases else None
+
+
+def _from_snapshot(
+    frames: dict[str, pd.DataFrame],
+    *,
+    root: Path,
+    model_id: str,
+    began: float,
+    strict: bool,
+    progress: bool,
+    stance: str | None,
+) -> Corpus:
+    """Return the Corpus kept by an earlier load of the same files, model, code and options."""
+    from kit import __version__
+
+    problems = frames.pop("problems")
+    if strict and len(problems):
+        raise InputError(problems["reason"].iloc[0])
+    files = frames["articles"]["file_hash"].nunique()
+    meta = {
+        "path": str(root),
+        "model": model_id,
+        "kit_version": __version__,
+        "store": None,
+        "cache": str(default_store()),
+        "snapshot": True,
+        "engine": "local",
+        "files reused": files,
+        "files annotated": 0,
+        "articles annotated": 0,
+        "parts reused": None,
+        "parts annotated": 0,
+        "words annotated": 0,
+        "annotate seconds": 0.0,
+        "seconds": round(time.perf_counter() - began, 2),
+    }
+    if progress and len(problems):
+        print(f"{len(problems)} input problem(s): see corpus.problems", file=sys.stderr)
+    return Corpus(**frames, problems=problems, meta=meta, stance_method=stance)
+
+
 def load(
     path: str | Path | None = None,
     *,
@@ -206,14 +258,25 @@ def load(
             )
     began = time.perf_counter()
     root = Path(path) if path is not None else DATA_DIR
+    model_name = nlp.resolve_model_name(model)
+    model_id = nlp.model_id_of(model_name)  # from meta.json: a cached load never loads spaCy
+    snapshot = None
+    if cache and store is None:
+        # The whole loaded corpus is kept too: a warm load of unchanged files reads it back
+        # instead of cleaning the pages and building the mentions again.
+        options = {"columns": columns, "outlets": outlets, "aliases": _aliases_key(aliases)}
+        key = snapshot_key(readers.fingerprint(root), model=model_id, options=options)
+        snapshot = f"{default_store()}/snapshots/{key}"
+        frames = read_snapshot(snapshot)
+        if frames is not None:
+            return _from_snapshot(frames, root=root, model_id=model_id, began=began,
+                                  strict=strict, progress=progress, stance=stance)  # fmt: skip
     documents, read_problems = readers.read_documents(
         root, columns=columns, outlets=outlets, strict=strict, progress=progress
     )
     articles, dropped, clean_problems = clean.clean_documents(documents)
     if strict and clean_problems:
         raise InputError(clean_problems[0]["reason"])
-    model_name = nlp.resolve_model_name(model)
-    model_id = nlp.model_id_of(model_name)  # from meta.json: a cached load never loads spaCy
     from kit import __version__
 
     cache_store = None
@@ -307,6 +370,8 @@ def load(
             },
         )
         meta["seconds"] = round(time.perf_counter() - began, 2)
+    if snapshot is not None:
+        write_snapshot(snapshot, {name: getattr(corpus, name) for name in SNAPSHOT_FRAMES})
     if progress and len(corpus.problems):
         print(f"{len(corpus.problems)} input problem(s): see corpus.problems", file=sys.stderr)
     if lazy:

@@ -1011,3 +1011,20 @@ def _checked_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
         if field not in FIELD_NAMES:
             raise ValueError(value_invalid_msg("columns key", field, FIELD_NAMES))
     return dict(columns or {})
+
+
+def fingerprint(path: str | Path) -> str:
+    """Return a hash of every file a load of ``path`` reads: names and contents.
+
+    Configuration beside the articles (``manifest.csv``, ``outlets.csv``, ``aliases.csv``)
+    counts too, since it changes what is loaded.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"{root}: no such file or folder; check the path")
+    files = [root] if root.is_file() else _corpus_files(root)
+    digest = hashlib.sha256()
+    for file in files:
+        name = file.name if root.is_file() else file.relative_to(root).as_posix()
+        digest.update(f"{name}\0{_file_hash(file)}\n".encode())
+    return digest.hexdigest()

@@ -399,3 +399,65 @@ def local_path(root: str | Path) -> Path | None:
     """Return ``root`` as a local Path, or None when it is a remote URL."""
     filesystem, path = location(root)
     return Path(path) if is_local(filesystem) else None
+
+
+# ---- snapshots: a whole loaded corpus, for warm loads ------------------------------------------
+SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
+
+
+def code_version() -> str:
+    """Return a hash of the kit's code and tables: a snapshot made by other code is not reused."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *package.glob("*.csv")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot_key(fingerprint: str, *, model: str, options: Mapping[str, Any]) -> str:
+    """Return the key of a loaded corpus: its files, the model, the code and the load options."""
+    described = json.dumps(
+        {"files": fingerprint, "model": model, "code": code_version(), "options": options},
+        sort_keys=True,
+        default=repr,
+    )
+    return hashlib.sha256(described.encode()).hexdigest()[:24]
+
+
+def write_snapshot(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Write the frames of a loaded corpus under ``folder``, then a manifest of row counts."""
+    filesystem, path = location(folder)
+    for name, frame in frames.items():
+        write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
+    manifest = {
+        "format": STORE_FORMAT,
+        "rows": {name: len(frame) for name, frame in frames.items()},
+        # Parquet has no "Python objects": remember which columns were, to give them back so.
+        "objects": {
+            name: [column for column in frame if frame[column].dtype == object]
+            for name, frame in frames.items()
+        },
+    }
+    write_bytes(filesystem, posixpath.join(path, MANIFEST), json.dumps(manifest).encode())
+
+
+def read_snapshot(folder: str | Path) -> dict[str, pd.DataFrame] | None:
+    """Return the frames written by :func:`write_snapshot`, or None if missing or damaged."""
+    filesystem, path = location(folder)
+    try:
+        with filesystem.open(posixpath.join(path, MANIFEST)) as handle:
+            manifest = json.loads(handle.read())
+        rows = manifest["rows"]
+        frames = {
+            name: read_table(filesystem, posixpath.join(path, f"{name}.parquet")) for name in rows
+        }
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+    if any(len(frames[name]) != count for name, count in rows.items()):
+        return None
+    for name, columns in manifest.get("objects", {}).items():
+        for column in columns:
+            values = frames[name][column].astype(object)
+            frames[name][column] = values.where(values.notna(), None)
+    return frames

@@ -170,3 +170,43 @@ def test_a_store_on_an_fsspec_url_is_written_and_read_lazily(corpus_copy):
     pd.testing.assert_frame_equal(lazy.top_entities(5), corpus.top_entities(5), check_dtype=False)
     again = kit.load(corpus_copy, store=url, progress=False)
     assert again.meta["parts reused"] == 2
+
+
+# ---- snapshots: the default cache keeps the whole loaded corpus ---------------------------------
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch) -> Path:
+    cache = tmp_path / "kit-cache"
+    monkeypatch.setenv("KIT_STORE", str(cache))
+    return cache
+
+
+def test_a_warm_load_reads_the_snapshot_and_gives_identical_frames(corpus_copy, own_cache):
+    cold = kit.load(corpus_copy, progress=False)
+    warm = kit.load(corpus_copy, progress=False)
+    assert "snapshot" not in cold.meta and warm.meta["snapshot"] is True
+    for name in ("articles", "dropped", "sentences", "mentions", "descriptors", "quotes",
+                 "citations", "problems"):  # fmt: skip
+        pd.testing.assert_frame_equal(getattr(cold, name), getattr(warm, name))
+
+
+def test_a_changed_file_or_option_misses_the_snapshot(corpus_copy, own_cache):
+    kit.load(corpus_copy, progress=False)
+    with_alias = kit.load(corpus_copy, progress=False, aliases={"Xi": "Xi Jinping"})
+    assert "snapshot" not in with_alias.meta and with_alias.meta["files annotated"] == 0
+    page = corpus_copy / "000_626c3d33b069517d.txt"  # the other page ends in a news feed
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nOlaf Scholz said nothing.\n")
+    changed = kit.load(corpus_copy, progress=False)
+    assert "snapshot" not in changed.meta and changed.meta["files annotated"] == 1
+    assert "Olaf Scholz" in set(changed.mentions["entity"])
+
+
+def test_a_damaged_snapshot_is_ignored_and_rewritten(corpus_copy, own_cache):
+    cold = kit.load(corpus_copy, progress=False)
+    for table in (own_cache / "snapshots").rglob("mentions.parquet"):
+        table.write_bytes(table.read_bytes()[:50])
+    again = kit.load(corpus_copy, progress=False)
+    assert "snapshot" not in again.meta
+    pd.testing.assert_frame_equal(cold.mentions, again.mentions)
+    assert kit.load(corpus_copy, progress=False).meta["snapshot"] is True
