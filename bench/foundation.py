@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import tempfile
 import time
@@ -131,8 +132,9 @@ def main() -> None:
         texts = uncached.articles["text"].tolist()
         words = int(uncached.articles["n_words"].sum())
         bare_seconds = bare_pipe_seconds(texts, arguments.model)
-        cold, cold_seconds = timed(kit.load, path, store=scratch / "store", **options)
-        warm, warm_seconds = timed(kit.load, path, store=scratch / "store", **options)
+        os.environ["KIT_STORE"] = str(scratch / "cache")  # an empty cache of this run's own
+        cold, cold_seconds = timed(kit.load, path, **options)
+        warm, warm_seconds = timed(kit.load, path, **options)
         assert warm.meta["articles annotated"] == 0
         pd.testing.assert_frame_equal(cold.mentions, warm.mentions)
 
