@@ -383,36 +383,57 @@ class Corpus:
 
         return reliance(self.citations)
 
-    def evidence_text(self, entity: str | Iterable[str] | None = None) -> pd.DataFrame:
-        """Return the text to compare outlets on: whole articles, or the sentences naming
-        ``entity``. Columns: doc_id, source, text."""
+    def evidence_text(
+        self, entity: str | Iterable[str] | None = None, *, story: str | None = None
+    ) -> pd.DataFrame:
+        """Return the text to compare outlets on: whole articles (of one ``story``, if given),
+        or only their sentences that name ``entity``. Columns: doc_id, source, text."""
+        articles = self.articles
+        if story is not None:
+            articles = articles[articles["story"] == story]
         if entity is None:
-            return self.articles[["doc_id", "source", "text"]]
-        mentions = self.mentions[self.mentions["entity"].isin(_as_list(entity))]
+            return articles[["doc_id", "source", "text"]]
+        mentions = self.mentions[
+            self.mentions["entity"].isin(_as_list(entity))
+            & self.mentions["doc_id"].isin(articles["doc_id"])
+        ]
         keys = mentions[["doc_id", "sent_id"]].drop_duplicates()
         sentences = self.sentences.merge(keys, on=["doc_id", "sent_id"])
-        sources = self.articles.set_index("doc_id")["source"]
+        sources = articles.set_index("doc_id")["source"]
         return sentences.assign(source=sentences["doc_id"].map(sources))[
             ["doc_id", "source", "text"]
         ]
 
     def distinctive_words(
-        self, *, entity: str | Iterable[str] | None = None, top: int = 20, min_count: int = 3
+        self,
+        *,
+        entity: str | Iterable[str] | None = None,
+        story: str | None = None,
+        top: int = 20,
+        min_count: int = 3,
     ) -> pd.DataFrame:
         """Return the words each outlet uses far more than the others (log-odds, z-scored).
 
         With ``entity``, only the sentences that name it are compared: how each outlet
-        writes about that actor. See ``kit.contrast.distinctive_words``.
+        writes about that actor; with ``story``, only that story's articles (BASIL's
+        ``triplet-uuid``, say). See ``kit.contrast.distinctive_words``.
         """
         from kit.contrast import distinctive_words
 
-        return distinctive_words(self.evidence_text(entity), top=top, min_count=min_count)
+        text = self.evidence_text(entity, story=story)
+        return distinctive_words(text, top=top, min_count=min_count)
 
-    def passages(self, term: str, *, entity: str | Iterable[str] | None = None) -> pd.DataFrame:
+    def passages(
+        self,
+        term: str,
+        *,
+        entity: str | Iterable[str] | None = None,
+        story: str | None = None,
+    ) -> pd.DataFrame:
         """Return the passages behind a distinctive word (see ``distinctive_words``)."""
         from kit.contrast import passages
 
-        return passages(self.evidence_text(entity), term)
+        return passages(self.evidence_text(entity, story=story), term)
 
 
 STANCE_LABELS = ("PERSON", "NORP", "ORG", "GPE")

@@ -69,6 +69,13 @@ def test_basil_end_to_end(basil_dir, store_dir):
     for frame in (corpus.descriptors, corpus.quotes, corpus.citations):
         assert set(frame["source"]) == set(corpus.sources)
     assert corpus.quotes["speaker"].notna().mean() > 0.5
+    story = corpus.articles["story"].iloc[0]
+    words = corpus.distinctive_words(story=story, min_count=1, top=5)
+    assert set(words["group"]) == set(corpus.sources)  # each outlet against the other two
+    term = words["term"].iloc[0]
+    passages = corpus.passages(term, story=story)
+    in_story = set(corpus.articles.loc[corpus.articles["story"] == story, "doc_id"])
+    assert len(passages) and set(passages["doc_id"]) <= in_story
     stance = corpus.filter(entity="Barack Obama").stance
     assert len(stance) == len(corpus.filter(entity="Barack Obama", label="PERSON").mentions)
     assert stance["score"].between(-1, 1).all()
