@@ -295,8 +295,10 @@ def _state_with_buffers(model: Mapping[str, Any]) -> dict:
         target: Any = state
         path = list(buffer.get("path", []))
         for key in path[:-1]:
-            target = target[key]
-        if path:
+            # A FigureWidget resets a sent message (``_py2js_addTraces``) to None but keeps its
+            # buffers listed: such a buffer belongs to nothing the page shows.
+            target = target[key] if target is not None else None
+        if path and target is not None:
             target[path[-1]] = base64.b64decode(buffer.get("data", ""))
     return state
 
