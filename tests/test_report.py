@@ -120,3 +120,21 @@ def test_report_of_the_explore_notebook_is_self_contained(tmp_path):
     assert all(json.loads(data) for data in plots), "a chart was saved without traces"
     # The dashboard's controls and evidence table have static counterparts.
     assert "Find entity" in page and "Showing" in page and "<mark>" in page
+
+
+def test_a_buffer_under_a_reset_plotly_message_is_skipped():
+    import base64
+
+    from kit.report import _state_with_buffers
+
+    encoded = base64.b64encode(b"xy").decode()
+    model = {
+        "state": {"_py2js_addTraces": None, "_widget_data": [{"x": None}]},
+        "buffers": [
+            {"path": ["_py2js_addTraces", "data", 0, "x"], "data": encoded},
+            {"path": ["_widget_data", 0, "x"], "data": encoded},
+        ],
+    }
+    state = _state_with_buffers(model)
+    assert state["_py2js_addTraces"] is None
+    assert state["_widget_data"][0]["x"] == b"xy"
