@@ -16,7 +16,6 @@ Run: ``.venv/bin/python bench/scale.py`` (``--limit 300`` for a quick look at st
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import math
 import resource
@@ -29,6 +28,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from foundation import corpus_input  # the same allsides slice as bench/foundation.py
 
 import kit
 from kit import lazy, rollups
@@ -37,20 +37,6 @@ from kit.store import CORPUS_FRAMES, STORE_FORMAT, location, write_bytes
 REPO = Path(__file__).resolve().parents[1]
 SORT_KEYS = ("doc_id", "start", "sent_id", "line_no")
 FILES = 32  # partitions of the generated store
-
-
-def corpus_input(shared: Path, limit: int | None, folder: Path) -> Path:
-    """Return the allsides folder, or a slice of it written to ``folder``."""
-    source = shared / "corpora" / "allsides"
-    if limit is None:
-        return source
-    lines = []
-    for path in sorted(source.glob("*.jsonl")):
-        with open(path, encoding="utf-8") as handle:
-            lines.extend(itertools.islice(handle, limit - len(lines)))
-    sliced = folder / "allsides_slice.jsonl"
-    sliced.write_text("".join(lines), encoding="utf-8")
-    return sliced
 
 
 def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:

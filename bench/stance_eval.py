@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import os
 import sys
 import time
@@ -31,31 +30,11 @@ os.environ["KIT_STANCE_THREADS"] = "1"
 
 from kit import stance  # noqa: E402
 
-POLARITY_TO_LABEL = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 SETS = ("dev_rw", "devtest_mt")
 REFERENCE = (
     "Published reference (Hamborg & Donnay 2021, real-world test set): "
     "RoBERTa GRU-TSC 83.1 macro-F1, BERT SPC 80.1."
 )
-
-
-def read_targets(path: Path, limit: int | None = None) -> pd.DataFrame:
-    """Return one row per target of a NewsMTSC file: ``text, start, end, gold``."""
-    rows = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            for target in record["targets"]:
-                rows.append(
-                    {
-                        "text": record["sentence_normalized"],
-                        "start": target["from"],
-                        "end": target["to"],
-                        "gold": POLARITY_TO_LABEL[target["polarity"]],
-                    }
-                )
-    targets = pd.DataFrame(rows)
-    return targets.head(limit) if limit else targets
 
 
 def macro_f1(gold: pd.Series, predicted: pd.Series) -> float:
@@ -114,7 +93,7 @@ def method_runners() -> dict[str, Callable[[pd.DataFrame], list[str]] | str]:
 def evaluate(shared: Path, limit: int | None) -> pd.DataFrame:
     """Return one row per (method, set): ``n, macro_f1, accuracy, targets_per_s``."""
     data_dir = shared / "stance" / "newsmtsc"
-    sets = {name: read_targets(data_dir / f"{name}.jsonl", limit) for name in SETS}
+    sets = {name: stance.read_newsmtsc(data_dir / f"{name}.jsonl", limit) for name in SETS}
     rows = []
     for method, runner in method_runners().items():
         if isinstance(runner, str):

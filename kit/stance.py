@@ -22,6 +22,7 @@ who condemns. Two methods read a sentence this way:
 from __future__ import annotations
 
 import functools
+import json
 import math
 import os
 import re
@@ -52,6 +53,32 @@ LEXICON_THRESHOLD = 0.15
 NEGATION_FACTOR = 0.3
 # Other cues in the target's clause count this much (the clause's mood).
 MOOD_FACTOR = 0.6
+
+
+# NewsMTSC (Hamborg & Donnay 2021) codes polarity 2/4/6 for negative/neutral/positive.
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
+def read_newsmtsc(path: str | Path, limit: int | None = None) -> pd.DataFrame:
+    """Return one row per target of a NewsMTSC JSONL file: ``text, start, end, gold``.
+
+    ``gold`` is the label name; ``limit`` keeps the first targets only.
+    """
+    rows = []
+    with Path(path).open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            for target in record["targets"]:
+                rows.append(
+                    {
+                        "text": record["sentence_normalized"],
+                        "start": target["from"],
+                        "end": target["to"],
+                        "gold": NEWSMTSC_POLARITY[target["polarity"]],
+                    }
+                )
+    targets = pd.DataFrame(rows, columns=["text", "start", "end", "gold"])
+    return targets.head(limit) if limit else targets
 
 
 def default_method() -> str:

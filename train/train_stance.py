@@ -37,22 +37,15 @@ sys.path.insert(0, str(REPO))
 from kit import stance  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
-POLARITY_TO_LABEL = {2.0: 0, 4.0: 1, 6.0: 2}
 
 
 def read_targets(path: Path, limit: int | None = None) -> list[tuple[str, str, int]]:
     """Return ``(marked sentence, target, label index)`` for each target in a NewsMTSC file."""
-    examples = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            text = record["sentence_normalized"]
-            for target in record["targets"]:
-                marked, mention = stance.model_pair(text, target["from"], target["to"])
-                examples.append((marked, mention, POLARITY_TO_LABEL[target["polarity"]]))
-            if limit and len(examples) >= limit:
-                break
-    return examples
+    targets = stance.read_newsmtsc(path, limit)
+    return [
+        (*stance.model_pair(text, start, end), LABELS.index(gold))
+        for text, start, end, gold in targets.itertuples(index=False)
+    ]
 
 
 class StanceClassifier(nn.Module):
@@ -272,22 +265,9 @@ def main(argv: list[str] | None = None) -> None:
     (args.out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
 
     # Score the shipped int8 model through the kit's own inference path.
-    import pandas as pd
 
-    rows = []
-    with (data_dir / "dev_rw.jsonl").open(encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            for target in record["targets"]:
-                rows.append(
-                    {
-                        "text": record["sentence_normalized"],
-                        "start": target["from"],
-                        "end": target["to"],
-                        "gold": POLARITY_TO_LABEL[target["polarity"]],
-                    }
-                )
-    dev_frame = pd.DataFrame(rows).head(args.limit) if args.limit else pd.DataFrame(rows)
+    dev_frame = stance.read_newsmtsc(data_dir / "dev_rw.jsonl", args.limit)
+    dev_frame["gold"] = dev_frame["gold"].map(LABELS.index)
     scored = stance.score_with_model(dev_frame, model_dir=args.out)
     predicted = scored["label"].map({label: i for i, label in enumerate(LABELS)}).to_numpy()
     shipped_f1 = macro_f1(dev_frame["gold"].to_numpy(), predicted)
