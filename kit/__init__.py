@@ -2,7 +2,7 @@
 
 >>> import kit
 >>> corpus = kit.load()                      # the bundled founding pages in data/
->>> corpus.filter(source="Kyiv Independent").top_entities(5)  # doctest: +SKIP
+>>> top = corpus.filter(source="Kyiv Independent").top_entities(5)
 """
 
 from __future__ import annotations

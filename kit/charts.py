@@ -8,9 +8,9 @@ one colour everywhere (``outlet_colors``), every chart names its measure in plai
 
 Example:
     >>> import kit
-    >>> corpus = kit.load()  # doctest: +SKIP
-    >>> colors = outlet_colors(corpus)  # doctest: +SKIP
-    >>> top_entities_by_outlet(corpus.mention_counts(), outlet_colors=colors)  # doctest: +SKIP
+    >>> corpus = kit.load(progress=False)
+    >>> colors = outlet_colors(corpus)
+    >>> figure = top_entities_by_outlet(corpus.mention_counts(), outlet_colors=colors)
 """
 
 from __future__ import annotations
@@ -475,8 +475,7 @@ def figure_data(figure: BaseFigure) -> pd.DataFrame:
 def to_csv(figure_or_frame: BaseFigure | pd.DataFrame, path: str | Path) -> Path:
     """Write a chart's data (via ``figure_data``) or a table to CSV and return the path.
 
-    Example:
-        >>> to_csv(top_entities_by_outlet(counts), "top_entities.csv")  # doctest: +SKIP
+    Example: ``to_csv(top_entities_by_outlet(counts), "top_entities.csv")``.
     """
     if isinstance(figure_or_frame, BaseFigure):
         frame = figure_data(figure_or_frame)

@@ -341,9 +341,9 @@ def from_doc(doc: Doc) -> list[dict[str, Any]]:
     only uncoordinated subject of the sentence's main verb while the epithet is itself a
     subject. Otherwise no row: "the president" after two people is left alone.
 
-    >>> nlp = spacy.load("en_core_web_sm")  # doctest: +SKIP
-    >>> rows = from_doc(nlp("Russian dictator Vladimir Putin spoke."))  # doctest: +SKIP
-    >>> [(r["mention"], r["descriptor"], r["kind"]) for r in rows]  # doctest: +SKIP
+    >>> from kit.nlp import load_model
+    >>> rows = from_doc(load_model()("Russian dictator Vladimir Putin spoke."))
+    >>> [(r["mention"], r["descriptor"], r["kind"]) for r in rows]
     [('Vladimir Putin', 'Russian dictator', 'title')]
     """
     rows: list[dict[str, Any]] = []

@@ -448,8 +448,9 @@ def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None =
     ``evidence`` (up to 50 sentences) and ``evidence_total``.
 
     Example:
-        >>> frames = view(kit.load(), {"entity": ["Vladimir Putin"]})  # doctest: +SKIP
-        >>> frames["timeline"].columns.tolist()[:3]  # doctest: +SKIP
+        >>> import kit
+        >>> frames = view(kit.load(progress=False), {"entity": ["Vladimir Putin"]})
+        >>> frames["timeline"].columns.tolist()[:3]
         ['entity', 'source', 'published']
     """
     rollup = (
@@ -813,8 +814,10 @@ def dashboard(
     """Return the interactive explorer of a corpus, opened on these filters.
 
     Example:
-        >>> kit.dashboard(corpus, entity=["Vladimir Putin"], measure="per_1000_words")
-        ... # doctest: +SKIP
+        >>> import kit
+        >>> board = kit.dashboard(kit.load(progress=False), entity=["Vladimir Putin"])
+        >>> board.code()
+        "kit.dashboard(corpus, entity=['Vladimir Putin'])"
     """
     settings = {"entity": entity, "source": source, "start": start, "end": end}
     settings.update({"label": label, "measure": measure, "freq": freq})

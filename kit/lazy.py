@@ -136,10 +136,10 @@ def _dates(where: Where, selection: Selection, column: str) -> Where:
 class LazyCorpus:
     """A corpus kept in a store (a folder or fsspec URL), queried through DuckDB.
 
-    Example:
-        >>> import kit
-        >>> corpus = kit.load("store/", lazy=True)  # doctest: +SKIP
-        >>> corpus.filter(source="Fox News").top_entities(5)  # doctest: +SKIP
+    Example (a store written by ``kit.load(path, store="store/")``)::
+
+        corpus = kit.load("store/", lazy=True)
+        corpus.filter(source="Fox News").top_entities(5)
     """
 
     root: str

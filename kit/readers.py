@@ -125,8 +125,10 @@ def read_documents(
             documentation files, README*/LICENSE*, are still only recorded).
         progress: show a progress bar over the files when there are more than a few.
 
-    >>> documents, problems = read_documents("data")  # doctest: +SKIP
-    >>> documents[["doc_id", "source"]].head(1)  # doctest: +SKIP
+    >>> from kit.pipeline import DATA_DIR
+    >>> documents, problems = read_documents(DATA_DIR)
+    >>> documents["source"].tolist(), len(problems)
+    (['New York Post', 'Kyiv Independent'], 0)
     """
     root = Path(path)
     if not root.exists():
