@@ -494,8 +494,3 @@ def _fill_periods(
     filled = filled.drop(columns=["words_total", "articles_total"]).join(totals, on=article_keys)
     filled[["words_total", "articles_total"]] = filled[["words_total", "articles_total"]].fillna(0)
     return filled
-
-
-def empty_frame(columns: Iterable[str]) -> pd.DataFrame:
-    """Return an empty frame with these columns."""
-    return pd.DataFrame(columns=list(columns))

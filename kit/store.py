@@ -395,12 +395,6 @@ def is_store(root: str | Path) -> bool:
     return read_manifest(root) is not None
 
 
-def local_path(root: str | Path) -> Path | None:
-    """Return ``root`` as a local Path, or None when it is a remote URL."""
-    filesystem, path = location(root)
-    return Path(path) if is_local(filesystem) else None
-
-
 # ---- snapshots: a whole loaded corpus, for warm loads ------------------------------------------
 SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
 
