@@ -37,8 +37,9 @@ bench: setup
 annotate: setup
 	$(PY) -m kit annotate $(or $(CORPUS),data)
 
+# The annotation cache and snapshots (see README, "The annotation store").
 clean-cache:
-	rm -rf data/.kit-cache
+	rm -rf "$${KIT_STORE:-$$HOME/.cache/coverage-kit}"
 
 report: setup
 	$(PY) -m kit report $(if $(CORPUS),--corpus $(CORPUS)) --out $(or $(OUT),reports)
