@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kit.errors import where
+
 DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 
 TERMINAL = tuple(".!?…:;\"”’')]")
@@ -72,6 +74,8 @@ SIGNATURE = re.compile(
     r"additional reporting by .*|reporting by .*; editing by .*)$",
     re.IGNORECASE,
 )
+# Prompts, captions and credits are short; a line longer than this is a paragraph of the body.
+PARAGRAPH_WORDS = 40
 WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
 NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
 
@@ -155,6 +159,8 @@ def _squash(text: str) -> str:
 
 def _line_reason(line: str) -> str | None:
     """Return why a line on its own is not article body, or None if it may be body."""
+    if count_words(line) > PARAGRAPH_WORDS:
+        return None  # a whole paragraph: "signed up" or a credit inside it is the story's
     if PROMPT.search(line):
         return "prompt or navigation"
     if SIGNATURE.match(line):
@@ -195,9 +201,17 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
                 and _shared_names(lines[before], line) >= 2
             ):
                 reasons[i] = "photo caption (below a caption head naming the same people)"
-            elif reason_before.startswith(caption_like) and reason_after.startswith(caption_like):
+            elif (
+                short_plain
+                and reason_before.startswith(caption_like)
+                and reason_after.startswith(caption_like)
+            ):
                 reasons[i] = "photo caption (between captions)"
-            elif reason_before == "prompt or navigation" and reason_after == reason_before:
+            elif (
+                short_plain
+                and reason_before == "prompt or navigation"
+                and reason_after == reason_before
+            ):
                 reasons[i] = "prompt or navigation (inside a block of prompts)"
 
 
@@ -274,7 +288,8 @@ def clean_documents(
                 {
                     "path": document.get("path"),
                     "line": document.get("line"),
-                    "reason": f"{document.get('path')}: nothing left after cleaning "
+                    "reason": f"{where(document.get('path'), document.get('line'))}: "
+                    "nothing left after cleaning "
                     f"({len(dropped)} lines dropped, see corpus.dropped); "
                     "check that the file holds an article body",
                 }

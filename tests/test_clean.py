@@ -98,3 +98,17 @@ def test_an_article_with_nothing_left_is_a_problem_not_a_silent_drop():
 
 def test_count_words():
     assert count_words("Russia’s war, one-year mark: 34% in 2022.") == 7
+
+
+def test_a_long_paragraph_is_body_even_with_prompt_words_or_between_credits():
+    paragraph = (
+        "Thousands signed up for the march, organisers said, and the city closed the main "
+        "avenue for the day while volunteers handed out water, maps and leaflets to families "
+        "who had travelled from across the region to take part in what they called a peaceful "
+        "protest."
+    )
+    credit = "Photo by A. Smith/Getty Images"
+    raw = f"{paragraph}\n{credit}\n{paragraph}\n{credit}"
+    text, dropped, _ = clean_page(raw)
+    assert text == f"{paragraph}\n\n{paragraph}"
+    assert [row["reason"] for row in dropped] == ["photo credit", "photo credit"]
