@@ -34,7 +34,12 @@ ARTICLE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _as_list(value: Any) -> list | None:
+def as_list(value: Any) -> list | None:
+    """Return a value as a list: None stays None, a string or a scalar becomes ``[value]``.
+
+    >>> as_list("Vladimir Putin"), as_list(("A", "B")), as_list(None)
+    (['Vladimir Putin'], ['A', 'B'], None)
+    """
     if value is None:
         return None
     if isinstance(value, str) or not isinstance(value, Iterable):
@@ -149,7 +154,7 @@ class Corpus:
         """Return the entities, most mentioned first (optionally of one spaCy label)."""
         mentions = self.mentions
         if label is not None:
-            mentions = mentions[mentions["label"].isin(_as_list(label))]
+            mentions = mentions[mentions["label"].isin(as_list(label))]
         return mentions["entity"].value_counts().index.tolist()
 
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -190,7 +195,7 @@ class Corpus:
         def select(frame: pd.DataFrame) -> pd.DataFrame:
             """Keep the rows of the chosen outlets and dates (articles and mentions alike)."""
             if source is not None:
-                frame = frame[frame["source"].isin(_as_list(source))]
+                frame = frame[frame["source"].isin(as_list(source))]
             if start_at is not None:
                 frame = frame[frame["published"] >= start_at]
             if end_at is not None:
@@ -203,11 +208,11 @@ class Corpus:
         mentions = self.mentions
         if entity is not None:
             rows = self._mention_rows_by_entity()
-            wanted = [rows[name] for name in _as_list(entity) if name in rows]
+            wanted = [rows[name] for name in as_list(entity) if name in rows]
             positions = np.sort(np.concatenate(wanted)) if wanted else np.array([], dtype=int)
             mentions = mentions.take(positions)
         if label is not None:
-            mentions = mentions[mentions["label"].isin(_as_list(label))]
+            mentions = mentions[mentions["label"].isin(as_list(label))]
         mentions = select(mentions)
         entity_level = {}
         if entity is not None or label is not None:
@@ -309,7 +314,7 @@ class Corpus:
         """
         mentions = self.mentions
         if label is not None:
-            mentions = mentions[mentions["label"].isin(_as_list(label))]
+            mentions = mentions[mentions["label"].isin(as_list(label))]
         keys = list(dict.fromkeys(([by] if by else []) + ["entity", "label"]))
         counts = (
             mentions.groupby(keys, observed=True)
@@ -330,7 +335,7 @@ class Corpus:
         Columns: doc_id, sent_id, source, published, title, left, mention, right, sentence,
         start, end (offsets into ``articles.text``).
         """
-        mentions = self.mentions[self.mentions["entity"].isin(_as_list(entity))]
+        mentions = self.mentions[self.mentions["entity"].isin(as_list(entity))]
         mentions = mentions.sort_values(["published", "source", "doc_id", "start"])
         if limit is not None:
             mentions = mentions.head(limit)
@@ -363,7 +368,7 @@ class Corpus:
         """Return stance per group: mentions, mean score with a confidence interval, labels."""
         from kit import stance
 
-        return stance.summarize(self.stance, by=tuple(_as_list(by)))
+        return stance.summarize(self.stance, by=tuple(as_list(by)))
 
     # ---- framing lenses ---------------------------------------------------------------------
     def naming_table(self, entities: Iterable[str] | None = None, *, top: int = 5) -> pd.DataFrame:
@@ -395,7 +400,7 @@ class Corpus:
         if entity is None:
             return articles[["doc_id", "source", "text"]]
         mentions = self.mentions[
-            self.mentions["entity"].isin(_as_list(entity))
+            self.mentions["entity"].isin(as_list(entity))
             & self.mentions["doc_id"].isin(articles["doc_id"])
         ]
         keys = mentions[["doc_id", "sent_id"]].drop_duplicates()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from kit import charts
 from kit import html as kit_html
-from kit.corpus import Corpus, period_start
+from kit.corpus import Corpus, as_list, period_start
 
 MEASURE_CHOICES: dict[str, str] = {
     "mentions": "Mentions",
@@ -60,15 +60,6 @@ COUNT_COLUMNS = ["mentions", "articles", "words_total", "articles_total"]
 
 
 # ---- settings --------------------------------------------------------------------------------
-def _as_list(value: Any) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return [value]
-    listed = list(value)
-    return listed or None
-
-
 def _as_date(value: Any) -> str | None:
     """Return a date as 'YYYY-MM-DD' (a full timestamp is kept as given if it has a time)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -98,8 +89,8 @@ def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: A
         )
     if merged["freq"] not in ("D", "W", "M"):
         raise ValueError(f"dashboard: freq={merged['freq']!r} is not one of 'D', 'W', 'M'")
-    merged["entity"] = _as_list(merged["entity"])
-    merged["source"] = _as_list(merged["source"])
+    merged["entity"] = as_list(merged["entity"]) or None
+    merged["source"] = as_list(merged["source"]) or None
     merged["start"] = _as_date(merged["start"])
     merged["end"] = _as_date(merged["end"])
     return merged
@@ -477,13 +468,28 @@ def entity_options(
     keep: Iterable[str] = (),
     limit: int = ENTITY_OPTIONS_LIMIT,
 ) -> list[tuple[str, str]]:
-    """Return (caption, entity) options, most mentioned first, matching a search text.
-
-    The entities in ``keep`` (the current selection) are always included, first.
-    """
+    """Return (caption, entity) options of the rollup's entities (see ``options_from``)."""
     totals = rollup.entity_totals.get(label)
     if totals is None:
         totals = pd.Series(dtype=int)
+    return options_from(totals, search=search, keep=keep, limit=limit)
+
+
+def options_from(
+    totals: pd.Series,
+    *,
+    search: str = "",
+    keep: Iterable[str] = (),
+    limit: int = ENTITY_OPTIONS_LIMIT,
+) -> list[tuple[str, str]]:
+    """Return ("name (mentions)", name) options, most mentioned first, matching a search text.
+
+    ``totals`` holds mentions per entity, most first. The entities in ``keep`` (the current
+    selection) are always included, first.
+
+    >>> options_from(pd.Series({"Xi Jinping": 5, "Wang Yi": 2}), search="wang")
+    [('Wang Yi (2)', 'Wang Yi')]
+    """
     needle = search.strip().casefold()
     names = totals.index
     if needle:
@@ -496,7 +502,7 @@ def entity_options(
 
 
 # ---- the widget ------------------------------------------------------------------------------
-def _replace_figure(widget: Any, figure: Any) -> None:
+def replace_figure(widget: Any, figure: Any) -> None:
     """Redraw a FigureWidget as ``figure``, in place and in one message to the browser.
 
     Traces are reused where they can be (same position, same type) and only the properties
@@ -548,7 +554,28 @@ def _same(old: Any, new: Any) -> bool:
         return False
 
 
-class Dashboard:
+class View:
+    """What every widget view shares: it displays as its root widget, ``widget``."""
+
+    widget: Any
+
+    def code(self, corpus_name: str = "corpus") -> str:
+        """Return the one line of Python that recreates this view."""
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.code()}>"
+
+
+class Dashboard(View):
     """An explorer over one corpus: controls, two live charts and an evidence table.
 
     Use ``settings()`` for the current filters, ``code()`` for the line that recreates the
@@ -755,7 +782,7 @@ class Dashboard:
             figure = charts.top_entities_by_outlet(
                 top_counts, measure=measure, n=TOP_ENTITIES, outlet_colors=self.colors
             )
-            _replace_figure(self.top_figure, figure)
+            replace_figure(self.top_figure, figure)
             timings["top_chart_ms"] = 1000 * (time.perf_counter() - clock)
         if timeline:
             clock = time.perf_counter()
@@ -763,7 +790,7 @@ class Dashboard:
             figure = charts.mentions_over_time(
                 counts, measure=measure, outlet_colors=self.colors, max_outlets=TIMELINE_OUTLETS
             )
-            _replace_figure(self.time_figure, figure)
+            replace_figure(self.time_figure, figure)
             timings["timeline_ms"] = 1000 * (time.perf_counter() - clock)
         if evidence:
             clock = time.perf_counter()
@@ -786,18 +813,6 @@ class Dashboard:
         # CPU time of this process: what the redraw costs when other work shares the cores.
         timings["cpu_ms"] = 1000 * (time.process_time() - cpu_started)
         self._timings = timings
-
-    # ---- display ----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def __repr__(self) -> str:
-        return f"<Dashboard: {self.code()}>"
 
 
 def dashboard(

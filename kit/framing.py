@@ -20,8 +20,9 @@ import pandas as pd
 from kit import charts
 from kit import html as kit_html
 from kit.contrast import distinctive_words
-from kit.corpus import Corpus
+from kit.corpus import Corpus, as_list
 from kit.descriptors import naming_table
+from kit.explorer import View, options_from, replace_figure
 from kit.quotes import voices
 from kit.stance import MODEL_DIR
 
@@ -48,14 +49,6 @@ EVIDENCE_COLUMNS = ["source", "published", "doc_id", "sent_id", "entity", "label
 
 
 # ---- choosing what to look at -----------------------------------------------------------------
-def _as_list(value: Any) -> list | None:
-    if value is None:
-        return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return [value]
-    return list(value) or None
-
-
 def choose_entities(
     corpus: Corpus,
     wanted: str | Iterable[str] | None = None,
@@ -71,7 +64,7 @@ def choose_entities(
         ['Vladimir Putin']
     """
     mentioned = set(corpus.mentions["entity"]) if len(corpus.mentions) else set()
-    found = [name for name in _as_list(wanted) or [] if name in mentioned]
+    found = [name for name in as_list(wanted) or [] if name in mentioned]
     if found:
         return found
     people = corpus.entities(label=label)
@@ -117,7 +110,7 @@ def stance_caveat(methods: str | Iterable[str] | None) -> str:
 
     ``methods`` is the ``method`` column of a stance frame (or its unique values).
     """
-    named = {str(method) for method in _as_list(methods) or [] if not kit_html.is_missing(method)}
+    named = {str(method) for method in as_list(methods) or [] if not kit_html.is_missing(method)}
     parts = []
     if "model" in named:
         score = stance_model_score()
@@ -403,8 +396,8 @@ def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: A
         )
     term = merged["term"]
     return {
-        "entity": _as_list(merged["entity"]),
-        "source": _as_list(merged["source"]),
+        "entity": as_list(merged["entity"]) or None,
+        "source": as_list(merged["source"]) or None,
         "term": str(term).strip() or None if term is not None else None,
     }
 
@@ -450,32 +443,13 @@ def view(corpus: Corpus, settings: Mapping[str, Any] | None = None) -> dict:
 def entity_choices(
     corpus: Corpus, *, search: str = "", keep: Iterable[str] = (), limit: int = ENTITY_OPTIONS_LIMIT
 ) -> list[tuple[str, str]]:
-    """Return (caption, entity) options, most mentioned first, matching a search text.
-
-    The entities in ``keep`` (the current selection) are always included, first.
-    """
+    """Return (caption, entity) options of the corpus's entities (see ``options_from``)."""
     totals = corpus.mentions["entity"].value_counts() if len(corpus.mentions) else pd.Series()
-    needle = search.strip().casefold()
-    names = [name for name in totals.index if not needle or needle in str(name).casefold()]
-    kept = [name for name in keep]
-    chosen = kept + [name for name in names if name not in set(kept)][:limit]
-    return [(f"{name} ({int(totals.get(name, 0)):,})", name) for name in chosen]
+    return options_from(totals, search=search, keep=keep, limit=limit)
 
 
 # ---- the widget --------------------------------------------------------------------------------
-def _redraw(widget: Any, figure: Any) -> None:
-    """Redraw a FigureWidget as ``figure``, in place and in one message to the browser.
-
-    The stance chart has a few traces only (one per outlet), so they are replaced whole: their
-    error bars and hover data are arrays that a property-by-property comparison cannot handle.
-    """
-    with widget.batch_update():
-        widget.data = []
-        widget.add_traces(list(figure.data))
-        widget.layout = figure.layout
-
-
-class FramingView:
+class FramingView(View):
     """Stance, naming, voices, citations and distinctive words for the chosen actors.
 
     ``settings()`` gives the current choices, ``code()`` the line that recreates the view,
@@ -632,7 +606,7 @@ class FramingView:
         source = self._settings["source"]
         scope = self._current_scope()
         if figure:
-            _redraw(self.stance_figure, self._stance_chart(scope))
+            replace_figure(self.stance_figure, self._stance_chart(scope))
         methods = scope.stance.get("method")
         self.caveat.value = kit_html.note(stance_caveat(methods))
         names = ", ".join(entities) if entities else "no entity"
@@ -699,18 +673,6 @@ class FramingView:
             kit_html.note("Recreate this view:"),
             TEMPLATES["code"].format(text=kit_html.escape(self.code())),
         )
-
-    # ---- display --------------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def __repr__(self) -> str:
-        return f"<FramingView: {self.code()}>"
 
 
 def framing(

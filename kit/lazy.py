@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.corpus import FREQUENCIES, Corpus, _as_list, _timestamp, period_start
+from kit.corpus import FREQUENCIES, Corpus, _timestamp, as_list, period_start
 from kit.errors import KitError, value_invalid_msg
 from kit.rollups import connect, frame_glob, quoted, rollup_path
 from kit.store import CORPUS_FRAMES, check_corpus, is_local, location, read_manifest
@@ -48,7 +48,7 @@ class Selection:
         """Return this selection with more limits (each kept value must pass every filter)."""
 
         def meet(old: tuple | None, new: Any) -> tuple | None:
-            new = _as_list(new)
+            new = as_list(new)
             if new is None:
                 return old
             return tuple(value for value in new if old is None or value in old)
@@ -499,7 +499,7 @@ class LazyCorpus:
         self, entity: str | Iterable[str], *, width: int = 60, limit: int | None = None
     ) -> pd.DataFrame:
         """Return key-word-in-context rows for an entity, lined up by date (as ``Corpus``'s)."""
-        where = self._mention_where().among("entity", _as_list(entity))
+        where = self._mention_where().among("entity", as_list(entity))
         query = (
             'select doc_id, sent_id, source, published, text, start, "end", '
             "sent_start, sent_end from mentions_by_entity "

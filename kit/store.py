@@ -27,6 +27,7 @@ temporary name and renamed; on object storage each object appears whole when wri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -399,6 +400,7 @@ def is_store(root: str | Path) -> bool:
 SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Return a hash of the kit's code and tables: a snapshot made by other code is not reused."""
     digest = hashlib.sha256()
