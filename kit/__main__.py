@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     except (KitError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Ctrl-C: what was finished is kept (the store says so above); no traceback.
+        print("stopped (Ctrl-C)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

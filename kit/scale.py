@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -103,13 +105,21 @@ def _client(scheduler: str | None, n_workers: int | None) -> tuple[Any, Any]:
     dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=n_workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    # The worker processes start with Ctrl-C ignored (they inherit it): Ctrl-C reaches this
+    # client alone, which then shuts them down, instead of every worker dying with a traceback.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main_thread else None
+    try:
+        cluster = LocalCluster(
+            n_workers=n_workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous)
     return Client(cluster), cluster
 
 
