@@ -7,7 +7,8 @@ Prints:
   2. a generated store of 100 million mentions (entities, outlets and dates drawn from the
      allsides store of step 1, written to a temporary folder and removed afterwards): build
      time, size on disk, then the dashboard's queries on a lazy corpus, p50/p95 (target p95 <
-     200 ms on 2 cores) and the peak memory of this process (target < 4 GB).
+     200 ms on 2 cores), ``kit.dashboard`` driven on it (an entity, then a month range, as in
+     bench/foundation.py) and the peak memory of this process (target < 4 GB).
 
 Run: ``.venv/bin/python bench/scale.py`` (``--limit 300`` for a quick look at step 1,
 ``--mentions 10_000_000`` for a smaller step 2, ``--keep DIR`` to keep the stores).
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from foundation import corpus_input  # the same allsides slice as bench/foundation.py
+from foundation import corpus_input, dashboard_latencies  # the same slice and drive
 
 import kit
 from kit import lazy, rollups
@@ -260,6 +261,11 @@ def main() -> None:
         )
         for name, (p50, p95) in timings.items():
             print(f"   {name:<14} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (target p95 < 200 ms)")
+        corpus = lazy.open_store(target, threads=2, memory_limit=arguments.memory_limit)
+        build_ms, latencies = dashboard_latencies(corpus, arguments.repeats)
+        p50, p95 = percentiles([ms / 1000 for ms in latencies])
+        print(f"   kit.dashboard on the lazy corpus: opened in {build_ms:.0f} ms; "
+              f"{len(latencies)} interactions p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
         print(f"   peak memory of this process: {peak:.2f} GB (target < 4 GB)")
     finally:

@@ -167,15 +167,75 @@ class Rollup:
             cache[entity] = rows.drop_duplicates(["doc_id", "sent_id"])
         return cache[entity]
 
+    # What the pure functions below ask of a rollup (``kit.lazy_dashboard.StoreRollup``
+    # answers the same questions from a store).
+    def counts(
+        self, settings: Mapping[str, Any], entities: list | None = None, freq: str | None = None
+    ) -> pd.DataFrame:
+        """Return mentions and articles by entity and outlet (and ``freq`` period, as
+        ``published``) under the settings' outlets, dates and entity type."""
+        days = _mention_days(self, settings, entities)
+        keys = ["entity", "source", *([freq] if freq else [])]
+        counts = (
+            days.groupby(keys, observed=True, dropna=freq is None)[["mentions", "articles"]]
+            .sum()
+            .reset_index()
+        )
+        return counts.rename(columns={freq: "published"}) if freq else counts
+
+    def evidence_candidates(
+        self, settings: Mapping[str, Any], entities: list[str], limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """Return (the entities' sentences under the settings in date order, how many).
+
+        One row per entity and sentence: doc_id, sent_id, entity, source, published, start,
+        text. A rollup may return only the rows ``evidence_rows`` can pick: the first
+        ``limit`` of each outlet and the first ``2 * limit`` overall.
+        """
+        known = [name for name in entities if name in self.entity_rows]
+        if not known:
+            return pd.DataFrame(columns=["doc_id", "sent_id", "entity", "source", "published",
+                                         "start", "text"]), 0  # fmt: skip
+        rows = pd.concat([self.evidence_of(name) for name in known])
+        if len(known) > 1:
+            rows = rows.sort_index()  # the index is the position in date order
+        rows = _select_days(rows, settings)
+        return rows, len(rows)
+
+    def sentences_of(self, keys: list[tuple]) -> pd.DataFrame:
+        """Return the sentences' start and text for (doc_id, sent_id) keys, in their order."""
+        return self.sentences.reindex(keys)
+
+    def titles_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Return the titles of these articles, in their order."""
+        return self.titles.reindex(list(doc_ids)).to_numpy()
+
+    def entity_totals_of(self, label: str | None) -> pd.Series:
+        """Return mentions per entity (of one label, or all), most mentioned first."""
+        totals = self.entity_totals.get(label)
+        return pd.Series(dtype=int) if totals is None else totals
+
+    def article_counts(self) -> pd.Series:
+        """Return the number of articles per outlet."""
+        return self.corpus.articles["source"].value_counts()
+
     @classmethod
     def build(cls, corpus: Corpus) -> Rollup:
-        """Return the rollup of a corpus (the one slow step: a few groupbys)."""
+        """Return the rollup of a corpus (the one slow step: a few groupbys).
+
+        A lazy corpus (``kit.load(store, lazy=True)``) gets a ``StoreRollup`` instead, which
+        asks the store's rollups per interaction.
+        """
+        if not isinstance(corpus, Corpus):
+            from kit.lazy_dashboard import StoreRollup
+
+            return StoreRollup.build(corpus)
         universe = corpus.universe if corpus.universe is not None else corpus.articles
         entity_days = corpus.mention_counts(by=("entity", "source"), freq="D")
         label_days = corpus.mention_counts(by=("entity", "label", "source"), freq="D")
         keep = ["entity", "source", "published", "mentions", "articles"]
-        entity_days = _with_periods(entity_days[keep])
-        label_days = _with_periods(label_days[["label", *keep]])
+        entity_days = with_periods(entity_days[keep])
+        label_days = with_periods(label_days[["label", *keep]])
         days = period_start(universe["published"], "D")
         outlet_days = (
             universe.assign(published=days)
@@ -183,21 +243,18 @@ class Rollup:
             .agg(words_total=("n_words", "sum"), articles_total=("doc_id", "nunique"))
             .reset_index()
         )
-        outlet_days = _with_periods(outlet_days)
+        outlet_days = with_periods(outlet_days)
         mentions = corpus.mentions.sort_values(
             ["published", "source", "doc_id", "start"], kind="stable"
         ).reset_index(drop=True)
         entity_rows = mentions.groupby("entity", sort=False).indices
         sentences = corpus.sentences.set_index(["doc_id", "sent_id"])[["start", "text"]]
         titles = corpus.articles.set_index("doc_id")["title"]
-        entity_totals: dict[str | None, pd.Series] = {
-            None: corpus.mentions["entity"].value_counts()
-        }
-        label_counts = corpus.mentions["label"].value_counts()
-        labels = label_counts.index.tolist()
+        entity_totals: dict[str | None, pd.Series] = {None: _ranked(corpus.mentions["entity"])}
+        labels = _ranked(corpus.mentions["label"]).index.tolist()
         for label in labels:
             of_label = corpus.mentions.loc[corpus.mentions["label"] == label, "entity"]
-            entity_totals[label] = of_label.value_counts()
+            entity_totals[label] = _ranked(of_label)
         dated = universe["published"].dropna()
         months: list[pd.Timestamp] = []
         if len(dated):
@@ -218,7 +275,18 @@ class Rollup:
         )
 
 
-def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+def _ranked(values: pd.Series) -> pd.Series:
+    """Return how often each value occurs, most frequent first, ties by name.
+
+    >>> _ranked(pd.Series(["b", "a", "b", "c", "a"])).to_dict()
+    {'a': 2, 'b': 2, 'c': 1}
+    """
+    counts = values.value_counts()
+    order = np.lexsort((counts.index.astype(str), -counts.to_numpy()))
+    return counts.iloc[order]
+
+
+def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a daily frame with its week and month starts precomputed (W, M columns).
 
     Names become categoricals: grouping and matching them per interaction is then cheap.
@@ -275,12 +343,7 @@ def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
     The same numbers as ``corpus.filter(source=, start=, end=, label=).mention_counts()``.
     """
     settings = normalize_settings(settings)
-    days = _mention_days(rollup, settings, None)
-    counts = (
-        days.groupby(["entity", "source"], observed=True)[["mentions", "articles"]]
-        .sum()
-        .reset_index()
-    )
+    counts = rollup.counts(settings)
     outlets = (
         _select_days(rollup.outlet_days, settings)
         .groupby("source")[["words_total", "articles_total"]]
@@ -308,15 +371,7 @@ def timeline_counts(
     """
     settings = normalize_settings(settings)
     freq = settings["freq"]
-    days = _mention_days(rollup, settings, entities)
-    counts = (
-        days.groupby(["entity", "source", freq], observed=True, dropna=False)[
-            ["mentions", "articles"]
-        ]
-        .sum()
-        .reset_index()
-        .rename(columns={freq: "published"})
-    )
+    counts = rollup.counts(settings, entities, freq)
     outlets = (
         _select_days(rollup.outlet_days, settings)
         .groupby(["source", freq], dropna=False)[["words_total", "articles_total"]]
@@ -348,7 +403,7 @@ def timeline_counts(
 def _sentence_offsets(rows: pd.DataFrame, rollup: Rollup) -> pd.DataFrame:
     """Return rows with the sentence text and the mention's offsets inside that sentence."""
     keys = list(zip(rows["doc_id"], rows["sent_id"], strict=True))
-    found = rollup.sentences.reindex(keys)
+    found = rollup.sentences_of(keys)
     sentences = found["text"].fillna("").tolist()
     starts = (rows["start"].to_numpy() - found["start"].fillna(0).to_numpy()).astype(int)
     mark_starts, mark_ends = [], []
@@ -380,15 +435,10 @@ def evidence_rows(
     (the text as written), sentence, mark_start, mark_end (offsets into ``sentence``).
     """
     settings = normalize_settings(settings)
-    known = [name for name in entities if name in rollup.entity_rows]
-    if not known:
+    rows, total = rollup.evidence_candidates(settings, entities, limit)
+    if not total:
         columns = ["doc_id", "sent_id", "entity", "source", "published", "title", "mention"]
         return pd.DataFrame(columns=[*columns, "sentence", "mark_start", "mark_end"]), 0
-    rows = pd.concat([rollup.evidence_of(name) for name in known])
-    if len(known) > 1:
-        rows = rows.sort_index()  # the index is the position in date order
-    rows = _select_days(rows, settings)
-    total = len(rows)
     n_outlets = max(1, rows["source"].nunique())
     share = max(1, -(-limit // n_outlets))
     chosen = rows.groupby("source", sort=False).head(share)
@@ -399,7 +449,7 @@ def evidence_rows(
     chosen = chosen.sort_values(["published", "source", "doc_id", "start"], kind="stable")
     chosen = chosen.head(limit)
     chosen = _sentence_offsets(chosen, rollup)
-    chosen = chosen.assign(title=rollup.titles.reindex(chosen["doc_id"]).to_numpy())
+    chosen = chosen.assign(title=rollup.titles_of(chosen["doc_id"]))
     columns = ["doc_id", "sent_id", "entity", "source", "published", "title"]
     evidence = chosen.rename(columns={"text": "mention"})[
         [*columns, "mention", "sentence", "mark_start", "mark_end"]
@@ -445,7 +495,9 @@ def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None =
         ['entity', 'source', 'published']
     """
     rollup = (
-        corpus_or_rollup if isinstance(corpus_or_rollup, Rollup) else Rollup.build(corpus_or_rollup)
+        corpus_or_rollup
+        if hasattr(corpus_or_rollup, "evidence_candidates")  # a Rollup or a StoreRollup
+        else Rollup.build(corpus_or_rollup)
     )
     settings = normalize_settings(settings)
     top = entity_counts(rollup, settings)
@@ -469,10 +521,7 @@ def entity_options(
     limit: int = ENTITY_OPTIONS_LIMIT,
 ) -> list[tuple[str, str]]:
     """Return (caption, entity) options of the rollup's entities (see ``options_from``)."""
-    totals = rollup.entity_totals.get(label)
-    if totals is None:
-        totals = pd.Series(dtype=int)
-    return options_from(totals, search=search, keep=keep, limit=limit)
+    return options_from(rollup.entity_totals_of(label), search=search, keep=keep, limit=limit)
 
 
 def options_from(
@@ -607,7 +656,7 @@ class Dashboard(View):
             description="Entities",
             rows=8,
         )  # fmt: skip
-        article_counts = corpus.articles["source"].value_counts()
+        article_counts = rollup.article_counts()
         self.source = widgets.SelectMultiple(
             options=[(f"{name} ({int(article_counts.get(name, 0)):,})", name)
                      for name in corpus.sources],

@@ -170,7 +170,9 @@ class LazyCorpus:
         return {"store": self.root, "lazy": True, **self.manifest}
 
     # ---- selections as SQL ------------------------------------------------------------------
-    def _mention_where(self, *, published: str = "published", entity: bool = True) -> Where:
+    def mention_where(self, *, published: str = "published", entity: bool = True) -> Where:
+        """Return the SQL ``where`` selecting this corpus's rows of ``mentions`` (or a view
+        with its columns; ``published`` names the date column)."""
         where = Where().among("source", self.selection.sources)
         _dates(where, self.selection, published)
         if entity:
@@ -181,7 +183,7 @@ class LazyCorpus:
         where = Where().among("source", self.selection.sources)
         _dates(where, self.selection, "published")
         if by_mention and self.selection.by_mention:
-            inner = self._mention_where()
+            inner = self.mention_where()
             where.raw(f"doc_id in (select doc_id from mentions {inner.sql})", inner.parameters)
         return where
 
@@ -193,7 +195,7 @@ class LazyCorpus:
             where = self._article_where(by_mention=name == "articles")
             return f"select * from articles {where.sql}", where.parameters
         if name == "mentions":
-            where = self._mention_where()
+            where = self.mention_where()
             return f"select * from mentions {where.sql}", where.parameters
         articles = self._article_where()
         where = Where().raw(
@@ -201,7 +203,7 @@ class LazyCorpus:
         )
         column = ENTITY_COLUMNS.get(name)
         if column and self.selection.by_mention:
-            inner = self._mention_where()
+            inner = self.mention_where()
             where.raw(
                 f"{column} in (select distinct entity from mentions {inner.sql})",
                 inner.parameters,
@@ -300,7 +302,7 @@ class LazyCorpus:
             f"from articles {articles.sql}",
             articles.parameters,
         ).fetchone()
-        mentions = self._mention_where()
+        mentions = self.mention_where()
         mention_count, entity_count = self.connection.execute(
             f"select count(*), count(distinct entity) from mentions {mentions.sql}",
             mentions.parameters,
@@ -377,12 +379,12 @@ class LazyCorpus:
         columns = ", ".join([*by, *([period] if period else [])])
         if rollup is not None:
             view, date_column = rollup
-            where = self._mention_where(published=date_column)
+            where = self.mention_where(published=date_column)
             aggregates = "sum(mentions)::bigint as mentions, sum(articles)::bigint as articles"
             columns = columns.format(date=date_column)
         else:
             view = "mentions"
-            where = self._mention_where()
+            where = self.mention_where()
             aggregates = "count(*) as mentions, count(distinct doc_id) as articles"
             columns = columns.format(date="published")
         query = f"select {columns}, {aggregates} from {view} {where.sql} group by all"
@@ -499,21 +501,7 @@ class LazyCorpus:
         self, entity: str | Iterable[str], *, width: int = 60, limit: int | None = None
     ) -> pd.DataFrame:
         """Return key-word-in-context rows for an entity, lined up by date (as ``Corpus``'s)."""
-        where = self._mention_where().among("entity", as_list(entity))
-        query = (
-            'select doc_id, sent_id, source, published, text, start, "end", '
-            "sent_start, sent_end from mentions_by_entity "
-            f"{where.sql} order by published nulls last, source, doc_id, start"
-        )
-        if limit is None:
-            rows = int(self._scalar(f"select count(*) from ({query})", where.parameters))
-            if rows > self.max_rows:
-                raise KitError(
-                    f"{self.root}: {rows:,} contexts for {entity!r}; pass limit= or filter first"
-                )
-        else:
-            query += f" limit {int(limit)}"
-        mentions = _as_pandas(self.sql(query, where.parameters))
+        mentions = self._context_mentions(as_list(entity), limit)
         doc_ids = sorted(set(mentions["doc_id"]))
         articles = Where().among("doc_id", doc_ids)
         texts = self.sql(
@@ -537,6 +525,35 @@ class LazyCorpus:
         result["start"] = mentions["start"].to_numpy()
         result["end"] = mentions["end"].to_numpy()
         return result.reset_index(drop=True)
+
+    def _context_mentions(self, entities: list[str], limit: int | None) -> pd.DataFrame:
+        """Return the entities' mentions in date order (the first ``limit``), with their
+        sentence's offsets, from ``mentions_by_entity``."""
+        columns = 'doc_id, sent_id, source, published, text, start, "end", sent_start, sent_end'
+        order = ["published", "source", "doc_id", "start"]
+        if limit is None:
+            where = self.mention_where().among("entity", entities)
+            query = f"select {columns} from mentions_by_entity {where.sql}"
+            rows = int(self._scalar(f"select count(*) from ({query})", where.parameters))
+            if rows > self.max_rows:
+                raise KitError(
+                    f"{self.root}: {rows:,} contexts for {entities!r}; pass limit= or filter first"
+                )
+            query += " order by published nulls last, source, doc_id, start"
+            return _as_pandas(self.sql(query, where.parameters))
+        # The rollup is sorted by entity, then date, outlet, doc_id, start: an entity's rows
+        # come in file order (DuckDB keeps it without an ``order by``), so the scan stops
+        # after the first ``limit`` matches instead of reading all of a frequent entity's rows.
+        firsts = []
+        for name in entities:
+            where = self.mention_where().among("entity", [name])
+            query = f"select {columns} from mentions_by_entity {where.sql} limit {int(limit)}"
+            firsts.append(_as_pandas(self.sql(query, where.parameters)))
+        if not firsts:
+            return _as_pandas(self.sql(f"select {columns} from mentions_by_entity limit 0"))
+        mentions = pd.concat(firsts, ignore_index=True) if len(firsts) > 1 else firsts[0]
+        mentions = mentions.sort_values(order, kind="stable", na_position="last")
+        return mentions.head(int(limit)).reset_index(drop=True)
 
     def _columns(self, view: str) -> list[str]:
         return self.sql(f"select * from {view} limit 0").columns.tolist()

@@ -142,10 +142,16 @@ def test_a_whole_frame_too_big_says_its_size_and_what_to_do(store, memory):
     assert 0 < len(small.mentions) <= 1000
 
 
-def test_the_dashboard_works_on_a_lazy_corpus(memory, lazy):
+def test_the_dashboard_works_on_a_lazy_corpus(memory, store):
+    # max_rows=100: the dashboard must never pull a whole frame out of the store.
+    lazy = kit.load(store[0], lazy=True, max_rows=100)
     entity = memory.top_entities(1)["entity"].iloc[0]
     outlets = memory.sources[:3]
     boards = [Dashboard(memory), Dashboard(lazy)]
+    assert [option[1] for option in boards[1].entity.options] == [
+        option[1] for option in boards[0].entity.options
+    ]
+    assert boards[1].source.options == boards[0].source.options
     for board in boards:
         board.entity.value = (entity,)
         board.source.value = tuple(outlets)
