@@ -47,7 +47,7 @@ def as_list(value: Any) -> list | None:
     return list(value)
 
 
-def _timestamp(value: Any, *, end: bool = False) -> pd.Timestamp | None:
+def as_timestamp(value: Any, *, end: bool = False) -> pd.Timestamp | None:
     """Return a UTC timestamp; a bare date as ``end`` means the end of that day."""
     if value is None:
         return None
@@ -190,7 +190,7 @@ class Corpus:
         quotes keep those entities' own quotes, and article-level frames (articles, sentences,
         dropped, citations) keep the selected articles.
         """
-        start_at, end_at = _timestamp(start), _timestamp(end, end=True)
+        start_at, end_at = as_timestamp(start), as_timestamp(end, end=True)
 
         def select(frame: pd.DataFrame) -> pd.DataFrame:
             """Keep the rows of the chosen outlets and dates (articles and mentions alike)."""

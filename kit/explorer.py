@@ -113,7 +113,7 @@ def settings_code(settings: Mapping[str, Any], *, corpus_name: str = "corpus") -
 
 
 # ---- the rollup: counts precomputed once -------------------------------------------------
-def _day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """Return the UTC bounds of the settings' date range (end inclusive, to the day's end)."""
     start = end = None
     if settings.get("start"):
@@ -219,6 +219,10 @@ class Rollup:
         """Return the number of articles per outlet."""
         return self.corpus.articles["source"].value_counts()
 
+    def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
+        """Return (entities, outlets) mentioned under the settings, from ``entity_counts``."""
+        return counts["entity"].nunique(), counts["source"].nunique()
+
     @classmethod
     def build(cls, corpus: Corpus) -> Rollup:
         """Return the rollup of a corpus (the one slow step: a few groupbys).
@@ -307,7 +311,7 @@ def _select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFra
     mask = np.ones(len(frame), dtype=bool)
     if settings.get("source"):
         mask &= frame["source"].isin(settings["source"]).to_numpy()
-    start, end = _day_bounds(settings)
+    start, end = day_bounds(settings)
     if start is not None:
         mask &= (frame["published"] >= start).fillna(False).to_numpy(dtype=bool)
     if end is not None:
@@ -850,9 +854,10 @@ class Dashboard(View):
             articles_in_view = int(
                 _select_days(self.rollup.outlet_days, settings)["articles_total"].sum()
             )
+            entities, outlets = self.rollup.in_view(settings, top_counts)
             self.status.value = kit_html.note(
-                f"In view: {articles_in_view:,} articles; {top_counts['entity'].nunique():,} "
-                f"entities mentioned by {top_counts['source'].nunique():,} outlets."
+                f"In view: {articles_in_view:,} articles; {entities:,} "
+                f"entities mentioned by {outlets:,} outlets."
             )
         self.code_line.value = kit_html.block(
             kit_html.note("Recreate this view:"),

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.corpus import FREQUENCIES, Corpus, _timestamp, as_list, period_start
+from kit.corpus import FREQUENCIES, Corpus, as_list, as_timestamp, period_start
 from kit.errors import KitError, value_invalid_msg
 from kit.rollups import connect, frame_glob, quoted, rollup_path
 from kit.store import CORPUS_FRAMES, check_corpus, is_local, location, read_manifest
@@ -128,7 +128,8 @@ class Where:
         return f"where {' and '.join(self.conditions)}" if self.conditions else ""
 
 
-def _dates(where: Where, selection: Selection, column: str) -> Where:
+def within_dates(where: Where, selection: Selection, column: str) -> Where:
+    """Return ``where`` with the selection's date span on ``column`` added."""
     return where.compare(column, ">=", selection.start).compare(column, "<=", selection.end)
 
 
@@ -174,14 +175,14 @@ class LazyCorpus:
         """Return the SQL ``where`` selecting this corpus's rows of ``mentions`` (or a view
         with its columns; ``published`` names the date column)."""
         where = Where().among("source", self.selection.sources)
-        _dates(where, self.selection, published)
+        within_dates(where, self.selection, published)
         if entity:
             where.among("entity", self.selection.entities).among("label", self.selection.labels)
         return where
 
     def _article_where(self, *, by_mention: bool = True) -> Where:
         where = Where().among("source", self.selection.sources)
-        _dates(where, self.selection, "published")
+        within_dates(where, self.selection, "published")
         if by_mention and self.selection.by_mention:
             inner = self.mention_where()
             where.raw(f"doc_id in (select doc_id from mentions {inner.sql})", inner.parameters)
@@ -237,7 +238,7 @@ class LazyCorpus:
         query, parameters = self._frame_query(frame)
         if limit is not None:
             query += f" limit {int(limit)}"
-        self.fetched[key] = _as_pandas(self.sql(query, parameters))
+        self.fetched[key] = as_pandas(self.sql(query, parameters))
         return self.fetched[key]
 
     def sample(self, frame: str, n: int = 10_000, *, seed: int = 0) -> pd.DataFrame:
@@ -246,7 +247,7 @@ class LazyCorpus:
         sampled = (
             f"select * from ({query}) using sample reservoir({int(n)} rows) repeatable ({seed})"
         )
-        return _as_pandas(self.sql(sampled, parameters))
+        return as_pandas(self.sql(sampled, parameters))
 
     articles = property(lambda self: self.fetch("articles"), doc="The articles (if small).")
     mentions = property(lambda self: self.fetch("mentions"), doc="The mentions (if small).")
@@ -353,8 +354,8 @@ class LazyCorpus:
         selection = self.selection.narrowed(
             entity=entity,
             source=source,
-            start=_timestamp(start),
-            end=_timestamp(end, end=True),
+            start=as_timestamp(start),
+            end=as_timestamp(end, end=True),
             label=label,
         )
         return replace(self, selection=selection, fetched={})
@@ -372,8 +373,9 @@ class LazyCorpus:
             return "source_day", "day"
         return "entity_day", "day"
 
-    def _counts_sql(self, by: list[str], freq: str | None) -> tuple[str, list[Any]]:
-        """Return (query, parameters) counting mentions and articles by ``by`` (and period)."""
+    def counts_sql(self, by: list[str], freq: str | None) -> tuple[str, list[Any]]:
+        """Return (query, parameters) counting mentions and articles by ``by`` (and period),
+        over the rollup that answers exactly where there is one."""
         rollup = self._rollup_for(set(by), freq)
         period = f"date_trunc('{TRUNCATE[freq]}', {{date}}) as published" if freq else None
         columns = ", ".join([*by, *([period] if period else [])])
@@ -396,7 +398,7 @@ class LazyCorpus:
         keys = [key for key in article_keys if key != "published"]
         if self.selection.day_aligned():
             where = Where().among("source", self.selection.sources)
-            _dates(where, self.selection, "day")
+            within_dates(where, self.selection, "day")
             view, date_column = "outlet_day", "day"
             aggregates = "sum(words_total)::bigint as words_total, "
             aggregates += "sum(articles_total)::bigint as articles_total"
@@ -429,8 +431,8 @@ class LazyCorpus:
         if fill_zeros and freq is not None:
             return self.to_memory().mention_counts(by, freq=freq, fill_zeros=True)
         keys = by + (["published"] if freq else [])
-        query, parameters = self._counts_sql(by, freq)
-        counts = _as_pandas(self.sql(query, parameters))
+        query, parameters = self.counts_sql(by, freq)
+        counts = as_pandas(self.sql(query, parameters))
         if freq:
             counts["published"] = period_start(counts["published"], freq)
         article_keys = [key for key in keys if key in ("source", "published")]
@@ -471,7 +473,7 @@ class LazyCorpus:
         )
         corpus = replace(self, selection=selection)
         keys = ([by] if by else []) + ["entity", "label"]
-        query, parameters = corpus._counts_sql(keys, None)
+        query, parameters = corpus.counts_sql(keys, None)
         order = "mentions desc, entity, label" + (f", {by}" if by else "")
         if limit is not None and by:
             query = (
@@ -482,7 +484,7 @@ class LazyCorpus:
             query = f"{query} order by {order} limit {int(limit)}"
         else:
             query = f"{query} order by {order}"
-        return _as_pandas(self.sql(query, parameters))
+        return as_pandas(self.sql(query, parameters))
 
     def top_entities(
         self, n: int = 10, *, label: str | Iterable[str] | None = None, by: str | None = None
@@ -540,7 +542,7 @@ class LazyCorpus:
                     f"{self.root}: {rows:,} contexts for {entities!r}; pass limit= or filter first"
                 )
             query += " order by published nulls last, source, doc_id, start"
-            return _as_pandas(self.sql(query, where.parameters))
+            return as_pandas(self.sql(query, where.parameters))
         # The rollup is sorted by entity, then date, outlet, doc_id, start: an entity's rows
         # come in file order (DuckDB keeps it without an ``order by``), so the scan stops
         # after the first ``limit`` matches instead of reading all of a frequent entity's rows.
@@ -548,9 +550,9 @@ class LazyCorpus:
         for name in entities:
             where = self.mention_where().among("entity", [name])
             query = f"select {columns} from mentions_by_entity {where.sql} limit {int(limit)}"
-            firsts.append(_as_pandas(self.sql(query, where.parameters)))
+            firsts.append(as_pandas(self.sql(query, where.parameters)))
         if not firsts:
-            return _as_pandas(self.sql(f"select {columns} from mentions_by_entity limit 0"))
+            return as_pandas(self.sql(f"select {columns} from mentions_by_entity limit 0"))
         mentions = pd.concat(firsts, ignore_index=True) if len(firsts) > 1 else firsts[0]
         mentions = mentions.sort_values(order, kind="stable", na_position="last")
         return mentions.head(int(limit)).reset_index(drop=True)
@@ -565,7 +567,7 @@ def _utc(stamps: pd.Series) -> pd.Series:
     return stamps.dt.tz_localize("UTC") if stamps.dt.tz is None else stamps.dt.tz_convert("UTC")
 
 
-def _as_pandas(frame: pd.DataFrame) -> pd.DataFrame:
+def as_pandas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a DuckDB result with UTC timestamps in the kit's unit (nanoseconds)."""
     for column in frame.columns:
         values = frame[column]
@@ -618,9 +620,11 @@ def open_store(
             f"create or replace view problems as select * from read_parquet({quoted(problems)})"
         )
     for name in manifest["rollups"]:
+        # A row's position in the entity-sorted rollup (file_row_number) picks it out cheaply.
+        position = ", file_row_number = true" if name == "mentions_by_entity" else ""
         connection.execute(
             f"create or replace view {name} as select * from "
-            f"read_parquet({quoted(rollup_path(root, name))})"
+            f"read_parquet({quoted(rollup_path(root, name))}{position})"
         )
     return LazyCorpus(
         root=str(root),

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from kit.corpus import period_start
-from kit.explorer import _day_bounds, with_periods
-from kit.lazy import LazyCorpus, Where, _as_pandas, _dates
+from kit.errors import KitError
+from kit.explorer import day_bounds, with_periods
+from kit.lazy import LazyCorpus, Where, as_pandas, within_dates
 
+TOP_CANDIDATES = 100  # entities whose counts the top chart may draw (it shows 10)
 EVIDENCE_COLUMNS = ["doc_id", "sent_id", "entity", "source", "published", "start", "text"]
 
 
@@ -47,13 +49,13 @@ class StoreRollup:
     def build(cls, corpus: LazyCorpus) -> StoreRollup:
         """Return the rollup of a lazy corpus (reads the outlets' daily totals only)."""
         where = Where().among("source", corpus.selection.sources)
-        _dates(where, corpus.selection, "day")
+        within_dates(where, corpus.selection, "day")
         outlet_days = corpus.sql(
             "select source, day as published, words_total, articles_total from outlet_day "
             f"{where.sql} order by source, day",
             where.parameters,
         )
-        outlet_days = with_periods(_as_pandas(outlet_days))
+        outlet_days = with_periods(as_pandas(outlet_days))
         labels = corpus.mention_counts(by="label")["label"].tolist()
         dated = outlet_days["published"].dropna()
         months: list[pd.Timestamp] = []
@@ -64,17 +66,58 @@ class StoreRollup:
 
     def _within(self, settings: Mapping[str, Any], **limits: Any) -> LazyCorpus:
         """Return the corpus narrowed to the settings' outlets and days (and ``limits``)."""
-        start, end = _day_bounds(settings)
+        start, end = day_bounds(settings)
         return self.corpus.filter(source=settings.get("source"), start=start, end=end, **limits)
 
     def counts(
         self, settings: Mapping[str, Any], entities: list | None = None, freq: str | None = None
     ) -> pd.DataFrame:
-        """Return mentions and articles by entity and outlet (and period), as ``Rollup``'s."""
+        """Return mentions and articles by entity and outlet (and period), as ``Rollup``'s.
+
+        Without ``entities``, only the rows of the ``TOP_CANDIDATES`` entities ranked first by
+        mentions and by the settings' measure come back: all the top chart and the default
+        timeline can show (a big store has millions of entity-outlet pairs).
+        """
         corpus = self._within(settings, entity=entities, label=settings.get("label"))
-        counts = corpus.mention_counts(("entity", "source"), freq=freq)
-        keys = ["entity", "source", *(["published"] if freq else [])]
-        return counts[[*keys, "mentions", "articles"]]
+        if entities is not None:
+            counts = corpus.mention_counts(("entity", "source"), freq=freq)
+            keys = ["entity", "source", *(["published"] if freq else [])]
+            return counts[[*keys, "mentions", "articles"]]
+        query, parameters = corpus.counts_sql(["entity", "source"], None)
+        totals = Where().among("source", corpus.selection.sources)
+        within_dates(totals, corpus.selection, "day")
+        score = {
+            "mentions": "mentions",
+            "per_1000_words": "1000.0 * mentions / nullif(words_total, 0)",
+            "article_share": "articles / nullif(articles_total, 0)",
+        }[settings.get("measure") or "mentions"]
+        top = f"""
+            with counts as ({query}),
+            totals as (
+                select source, sum(words_total) as words_total,
+                       sum(articles_total) as articles_total
+                from outlet_day {totals.sql} group by source),
+            ranking as (
+                select entity, sum(mentions) as mentions, sum({score}) as score
+                from counts left join totals using (source) group by entity),
+            chosen as (
+                (select entity from ranking order by mentions desc, entity limit {TOP_CANDIDATES})
+                union
+                (select entity from ranking order by score desc nulls last, entity
+                 limit {TOP_CANDIDATES}))
+            select entity, source, mentions, articles from counts
+            where entity in (select entity from chosen)
+            order by mentions desc, entity, source"""
+        return as_pandas(self.corpus.sql(top, [*parameters, *totals.parameters]))
+
+    def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
+        """Return (entities, outlets) mentioned under the settings (counted in the store)."""
+        corpus = self._within(settings, label=settings.get("label"))
+        query, parameters = corpus.counts_sql(["entity", "source"], None)
+        entities, outlets = self.corpus.connection.execute(
+            f"select count(distinct entity), count(distinct source) from ({query})", parameters
+        ).fetchone()
+        return int(entities), int(outlets)
 
     def evidence_candidates(
         self, settings: Mapping[str, Any], entities: list[str], limit: int
@@ -82,28 +125,51 @@ class StoreRollup:
         """Return (the first ``limit`` sentences per outlet and overall, how many in all).
 
         One row per entity and sentence (its first mention), in date order, as
-        ``Rollup.evidence_candidates``; the rest stays in the store.
+        ``Rollup.evidence_candidates``. Aggregates pick the rows' positions in
+        ``mentions_by_entity`` (sorted by entity and date), then only those rows are read.
         """
         if not entities:
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), 0
-        where = self._within(settings, entity=entities).mention_where()
-        order = "published nulls last, source, doc_id, start"
-        query = f"""
-            with kept as (
-                select doc_id, sent_id, entity, source, published, start, text
-                from mentions_by_entity {where.sql}
-                qualify row_number() over (partition by entity, doc_id, sent_id order by start) = 1
-            ), ranked as (
-                select *, row_number() over (order by {order}, entity) as position,
-                       row_number() over (partition by source order by {order}, entity)
-                           as in_source,
-                       count(*) over () as total
-                from kept
+        if "first_in_sentence" not in self.corpus.sql("select * from mentions_by_entity limit 0"):
+            raise KitError(
+                f"{self.corpus.root}: this store's rollups predate the dashboard on a lazy "
+                "corpus; load the corpus into it again (kit.load(path, store=...))"
             )
-            select * from ranked where position <= ? or in_source <= ? order by position"""
-        rows = _as_pandas(self.corpus.sql(query, [*where.parameters, limit, limit]))
-        total = int(rows["total"].iloc[0]) if len(rows) else 0
-        return rows[EVIDENCE_COLUMNS], total
+        groups, firsts = [], []
+        for name in entities:
+            where = self._within(settings, entity=[name]).mention_where()
+            where.raw("first_in_sentence")
+            groups.append(
+                self.corpus.sql(
+                    "select source, count(*) as sentences, "
+                    f"min(file_row_number, {int(limit)}) as positions "
+                    f"from mentions_by_entity {where.sql} group by source",
+                    where.parameters,
+                )
+            )
+            # In file order an entity's rows are in date order: the scan stops at ``limit``.
+            firsts += self.corpus.sql(
+                f"select file_row_number from mentions_by_entity {where.sql} limit {int(limit)}",
+                where.parameters,
+            )["file_row_number"].tolist()
+        groups = pd.concat(groups, ignore_index=True)
+        total = int(groups["sentences"].sum())
+        if not total:
+            return pd.DataFrame(columns=EVIDENCE_COLUMNS), 0
+        share = -(-limit // max(1, groups["source"].nunique()))
+        positions = {int(position) for listed in groups["positions"] for position in listed[:share]}
+        positions.update(int(position) for position in firsts)
+        where = Where().among("file_row_number", sorted(positions))
+        rows = as_pandas(
+            self.corpus.sql(
+                f"select {', '.join(EVIDENCE_COLUMNS)} from mentions_by_entity {where.sql}",
+                where.parameters,
+            )
+        )
+        rows = rows.sort_values(
+            ["published", "source", "doc_id", "start"], kind="stable", na_position="last"
+        )
+        return rows.reset_index(drop=True), total
 
     def sentences_of(self, keys: list[tuple]) -> pd.DataFrame:
         """Return the sentences' start and text for (doc_id, sent_id) keys, in their order."""

@@ -8,7 +8,9 @@ Written by ``kit.store.write_corpus`` under ``<store>/rollups/<name>/part-0.parq
 - ``entity_week``: entity, label, source, week (Monday), mentions, articles, sorted by entity;
 - ``outlet_day``: source, day, words_total, articles_total (every article, for normalising);
 - ``mentions_by_entity``: the mentions sorted by entity and date, with their sentence's
-  offsets (``sent_start``, ``sent_end``), for key words in context.
+  offsets (``sent_start``, ``sent_end``) and whether each is its entity's first mention in
+  that sentence (``first_in_sentence``), for key words in context and the evidence table.
+  Read with ``file_row_number``, a row's position in this order picks it out cheaply.
 
 Days and weeks are UTC; an undated article's rows have a null day. ``articles`` counts distinct
 articles; an article has one outlet and one date, so these counts add up over outlets, days and
@@ -45,7 +47,9 @@ ROLLUPS = {
         from articles group by all order by source, day nulls last""",
     "mentions_by_entity": """
         select m.doc_id, m.sent_id, m.start, m."end", m.text, m.entity, m.label, m.source,
-               m.published, s.start as sent_start, s."end" as sent_end
+               m.published, s.start as sent_start, s."end" as sent_end,
+               row_number() over (partition by m.entity, m.doc_id, m.sent_id order by m.start)
+                   = 1 as first_in_sentence
         from mentions m left join sentences s on m.doc_id = s.doc_id and m.sent_id = s.sent_id
         order by m.entity, m.published nulls last, m.source, m.doc_id, m.start""",
 }
