@@ -41,6 +41,7 @@ class StoreRollup:
     labels: list[str]
     months: list[pd.Timestamp]
     totals_cache: dict[str | None, pd.Series] = field(default_factory=dict)
+    in_view_cache: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<StoreRollup of {self.corpus.root}: {len(self.months)} months>"
@@ -48,6 +49,11 @@ class StoreRollup:
     @classmethod
     def build(cls, corpus: LazyCorpus) -> StoreRollup:
         """Return the rollup of a lazy corpus (reads the outlets' daily totals only)."""
+        if "first_in_sentence" not in corpus.sql("select * from mentions_by_entity limit 0"):
+            raise KitError(
+                f"{corpus.root}: this store's rollups predate the dashboard on a lazy corpus; "
+                "load the corpus into it again (kit.load(path, store=...)) to rebuild them"
+            )
         where = Where().among("source", corpus.selection.sources)
         within_dates(where, corpus.selection, "day")
         outlet_days = corpus.sql(
@@ -105,13 +111,23 @@ class StoreRollup:
                 union
                 (select entity from ranking order by score desc nulls last, entity
                  limit {TOP_CANDIDATES}))
-            select entity, source, mentions, articles from counts
-            where entity in (select entity from chosen)
+            select entity, source, mentions, articles,
+                   (select count(distinct entity) from counts) as entities_in_view,
+                   (select count(distinct source) from counts) as outlets_in_view
+            from counts where entity in (select entity from chosen)
             order by mentions desc, entity, source"""
-        return as_pandas(self.corpus.sql(top, [*parameters, *totals.parameters]))
+        counts = as_pandas(self.corpus.sql(top, [*parameters, *totals.parameters]))
+        in_view = (0, 0)
+        if len(counts):
+            in_view = (int(counts["entities_in_view"].iloc[0]),
+                       int(counts["outlets_in_view"].iloc[0]))  # fmt: skip
+        self.in_view_cache[_view_key(settings)] = in_view
+        return counts[["entity", "source", "mentions", "articles"]]
 
     def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
         """Return (entities, outlets) mentioned under the settings (counted in the store)."""
+        if _view_key(settings) in self.in_view_cache:
+            return self.in_view_cache[_view_key(settings)]
         corpus = self._within(settings, label=settings.get("label"))
         query, parameters = corpus.counts_sql(["entity", "source"], None)
         entities, outlets = self.corpus.connection.execute(
@@ -130,11 +146,6 @@ class StoreRollup:
         """
         if not entities:
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), 0
-        if "first_in_sentence" not in self.corpus.sql("select * from mentions_by_entity limit 0"):
-            raise KitError(
-                f"{self.corpus.root}: this store's rollups predate the dashboard on a lazy "
-                "corpus; load the corpus into it again (kit.load(path, store=...))"
-            )
         groups, firsts = [], []
         for name in entities:
             where = self._within(settings, entity=[name]).mention_where()
@@ -197,3 +208,9 @@ class StoreRollup:
     def article_counts(self) -> pd.Series:
         """Return the number of articles per outlet."""
         return self.outlet_days.groupby("source", observed=True)["articles_total"].sum()
+
+
+def _view_key(settings: Mapping[str, Any]) -> tuple:
+    """Return what the counts without entities depend on: outlets, dates and type."""
+    sources = settings.get("source")
+    return (tuple(sources or ()), settings.get("start"), settings.get("end"), settings.get("label"))
