@@ -128,51 +128,9 @@ def test_a_worker_killed_mid_run_still_gives_the_full_equal_result(
     assert_same_frames(local_corpus, corpus)
 
 
-def test_a_run_killed_midway_resumes_and_reuses_what_it_finished(
-    basil_subset, local_corpus, tmp_path, capfd
-):
-    store = tmp_path / "store"
-    command = [sys.executable, "-m", "kit", "annotate", str(basil_subset), "--engine", "dask",
-               "--n-workers", "2", "--store", str(store),
-               "--partition-words", str(PARTITION_WORDS)]  # fmt: skip
-    run = subprocess.Popen(
-        command, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        while finished_parts(store) < 1 and time.monotonic() < deadline and run.poll() is None:
-            time.sleep(0.01)
-        # The client and its cluster die at once, as when a laptop loses power: a Ctrl-C
-        # lets running tasks finish first, so on a fast machine nothing would be left to resume.
-        os.killpg(run.pid, signal.SIGKILL)
-        run.wait(timeout=60)
-    finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
-    done = finished_parts(store)
-    capfd.readouterr()
-    corpus = kit.load(
-        basil_subset,
-        store=store,
-        engine="dask",
-        n_workers=2,
-        partition_words=PARTITION_WORDS,
-        progress=True,
-    )
-    total = corpus.meta["parts reused"] + corpus.meta["parts annotated"]
-    assert 1 <= done < total, f"killed after {done} of {total} parts"
-    assert corpus.meta["parts reused"] == done
-    assert corpus.meta["parts annotated"] == total - done
-    assert f"reusing {done} of {total} parts" in capfd.readouterr().err
-    assert_same_frames(local_corpus, corpus)
-
-
-def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
-    basil_subset, local_corpus, tmp_path, capfd
-):
-    store = tmp_path / "store"
+def interrupt_run(basil_subset: Path, store: Path, signal_number: int) -> tuple[int, str]:
+    """Return (exit status, stderr) of ``python -m kit annotate`` on Dask sent
+    ``signal_number`` (to its whole process group) once its first part is in the store."""
     command = [sys.executable, "-m", "kit", "annotate", str(basil_subset), "--engine", "dask",
                "--n-workers", "2", "--store", str(store),
                "--partition-words", str(PARTITION_WORDS)]  # fmt: skip
@@ -184,25 +142,24 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
         deadline = time.monotonic() + 300
         while finished_parts(store) < 1 and time.monotonic() < deadline and run.poll() is None:
             time.sleep(0.01)
-        # What a terminal's Ctrl-C sends: SIGINT to the whole foreground process group.
-        os.killpg(run.pid, signal.SIGINT)
+        os.killpg(run.pid, signal_number)
         _, err = run.communicate(timeout=120)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
-    assert run.returncode == 130, err
-    assert "interrupted: finished parts are in the store" in err
-    assert "Traceback" not in err
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             os.killpg(run.pid, 0)  # is any process of the run (a worker, the nanny) left?
         except ProcessLookupError:
-            break
+            return run.returncode, err
         time.sleep(0.2)
-    else:
-        pytest.fail("worker processes outlived the interrupted run")
+    pytest.fail("worker processes outlived the interrupted run")
+
+
+def assert_resumes(basil_subset, local_corpus, store: Path, capfd) -> None:
+    """Load again: the parts finished before the interruption are reused, the rest annotated."""
     done = finished_parts(store)
     capfd.readouterr()
     corpus = kit.load(
@@ -216,5 +173,26 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
     total = corpus.meta["parts reused"] + corpus.meta["parts annotated"]
     assert 1 <= done < total, f"interrupted after {done} of {total} parts"
     assert corpus.meta["parts reused"] == done
+    assert corpus.meta["parts annotated"] == total - done
     assert f"reusing {done} of {total} parts" in capfd.readouterr().err
     assert_same_frames(local_corpus, corpus)
+
+
+def test_a_run_killed_midway_resumes_and_reuses_what_it_finished(
+    basil_subset, local_corpus, tmp_path, capfd
+):
+    # The client and its cluster die at once, as when a laptop loses power.
+    status, _ = interrupt_run(basil_subset, tmp_path / "store", signal.SIGKILL)
+    assert status == -signal.SIGKILL
+    assert_resumes(basil_subset, local_corpus, tmp_path / "store", capfd)
+
+
+def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
+    basil_subset, local_corpus, tmp_path, capfd
+):
+    # What a terminal's Ctrl-C sends: SIGINT to the whole foreground process group.
+    status, err = interrupt_run(basil_subset, tmp_path / "store", signal.SIGINT)
+    assert status == 130, err
+    assert "interrupted: finished parts are in the store" in err
+    assert "Traceback" not in err
+    assert_resumes(basil_subset, local_corpus, tmp_path / "store", capfd)
