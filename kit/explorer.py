@@ -488,7 +488,8 @@ def default_entities(top: pd.DataFrame, *, n: int = 2) -> list[str]:
 def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None = None) -> dict:
     """Return every frame the dashboard draws for these settings (the pure view model).
 
-    Keys: ``top`` (counts by entity and outlet), ``entities`` (those on the timeline: the
+    Keys: ``top`` (counts by entity and outlet; on a lazy corpus only the leading entities'
+    rows, see ``kit.lazy_dashboard``), ``entities`` (those on the timeline: the
     selected ones, or the two most mentioned), ``timeline`` (their counts by period),
     ``evidence`` (up to 50 sentences) and ``evidence_total``.
 

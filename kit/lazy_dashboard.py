@@ -168,7 +168,9 @@ class StoreRollup:
         if not total:
             return pd.DataFrame(columns=EVIDENCE_COLUMNS), 0
         share = -(-limit // max(1, groups["source"].nunique()))
-        positions = {int(position) for listed in groups["positions"] for position in listed[:share]}
+        positions = {
+            int(position) for listed in groups["positions"] for position in sorted(listed)[:share]
+        }
         positions.update(int(position) for position in firsts)
         where = Where().among("file_row_number", sorted(positions))
         rows = as_pandas(
