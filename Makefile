@@ -28,8 +28,11 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The browser tests run after the rest, alone: anywidget gives a widget 2 s to start in the
+# page, which a Chromium sharing 2 cores with the other tests can miss.
 test: lint
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile -m "not browser"
+	$(PY) -m pytest -m browser
 
 bench: setup
 	$(PY) bench/foundation.py
