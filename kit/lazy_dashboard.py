@@ -62,7 +62,13 @@ class StoreRollup:
             where.parameters,
         )
         outlet_days = with_periods(as_pandas(outlet_days))
-        labels = corpus.mention_counts(by="label")["label"].tolist()
+        # Counted per entity first: the entity rollups answer that (a count by label alone
+        # would read every mention, as distinct articles do not add up across entities).
+        query, parameters = corpus.counts_sql(["entity", "label"], None)
+        labels = corpus.sql(
+            f"select label from ({query}) group by label order by sum(mentions) desc, label",
+            parameters,
+        )["label"].tolist()
         dated = outlet_days["published"].dropna()
         months: list[pd.Timestamp] = []
         if len(dated):

@@ -152,6 +152,7 @@ def test_the_dashboard_works_on_a_lazy_corpus(memory, store):
         option[1] for option in boards[0].entity.options
     ]
     assert boards[1].source.options == boards[0].source.options
+    assert boards[1].label.options == boards[0].label.options
     for board in boards:
         board.entity.value = (entity,)
         board.source.value = tuple(outlets)
