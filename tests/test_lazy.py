@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 
 import duckdb
 import pandas as pd
@@ -183,6 +184,28 @@ def same_view(expected: dict, found: dict) -> None:
     assert drawn <= set(found["top"]["entity"]) < set(expected["top"]["entity"])
     kept = expected["top"][expected["top"]["entity"].isin(found["top"]["entity"])]
     same(kept, found["top"][kept.columns])
+
+
+def test_the_dashboard_of_a_filtered_lazy_corpus_equals_the_in_memory_one(memory, store):
+    lazy = kit.load(store[0], lazy=True, max_rows=100)
+    outlets = memory.mentions["source"].value_counts().index[:4].tolist()
+    for limits in ({"source": outlets}, {"start": "2017-01-01"}, {"label": "PERSON"}):
+        boards = [Dashboard(memory.filter(**limits)), Dashboard(lazy.filter(**limits))]
+        expected, found = (board.view() for board in boards)
+        same_view(expected, found)
+        assert boards[1].status.value == boards[0].status.value
+
+
+def test_the_dashboard_says_when_a_store_predates_it(store, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(store[0], old)
+    rollup = old / "rollups" / "mentions_by_entity" / "part-0.parquet"
+    duckdb.sql(
+        f"copy (select * exclude (first_in_sentence) from '{rollup}') to '{tmp_path}/r.parquet'"
+    )
+    shutil.move(tmp_path / "r.parquet", rollup)
+    with pytest.raises(KitError, match="load the corpus into it again"):
+        Dashboard(kit.load(old, lazy=True))
 
 
 def test_lazy_needs_a_store(seeds_dir):
