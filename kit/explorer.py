@@ -612,6 +612,14 @@ class View:
     """What every widget view shares: it displays as its root widget, ``widget``."""
 
     widget: Any
+    _settings: dict
+
+    def settings(self) -> dict:
+        """Return the current choices as a plain dict (the arguments that recreate the view)."""
+        return {
+            name: (list(value) if isinstance(value, list) else value)
+            for name, value in self._settings.items()
+        }
 
     def code(self, corpus_name: str = "corpus") -> str:
         """Return the one line of Python that recreates this view."""
@@ -729,13 +737,6 @@ class Dashboard(View):
         self._timings["build_ms"] = 1000 * (time.perf_counter() - started)
 
     # ---- state ------------------------------------------------------------------------------
-    def settings(self) -> dict:
-        """Return the current filters as a plain dict (the arguments of ``kit.dashboard``)."""
-        return {
-            name: (list(value) if isinstance(value, list) else value)
-            for name, value in self._settings.items()
-        }
-
     def code(self, corpus_name: str = "corpus") -> str:
         """Return one line of Python that recreates the current view."""
         return settings_code(self._settings, corpus_name=corpus_name)

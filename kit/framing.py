@@ -535,13 +535,6 @@ class FramingView(View):
         self._refresh(figure=False)
 
     # ---- state ----------------------------------------------------------------------------------
-    def settings(self) -> dict:
-        """Return the current choices as a plain dict (the arguments of ``framing``)."""
-        return {
-            name: (list(value) if isinstance(value, list) else value)
-            for name, value in self._settings.items()
-        }
-
     def code(self, corpus_name: str = "corpus") -> str:
         """Return one line of Python that recreates the current view."""
         return settings_code(self._settings, corpus_name=corpus_name)
