@@ -87,11 +87,14 @@ def interaction_latencies(corpus: kit.Corpus, repeats: int) -> list[float]:
     return latencies
 
 
-def dashboard_latencies(corpus: kit.Corpus, repeats: int) -> tuple[float, list[float]]:
-    """Return (build ms, ms per interaction) of the dashboard driven as a user would.
+def dashboard_latencies(
+    corpus: kit.Corpus, repeats: int
+) -> tuple[float, list[float], dict[str, list[float]]]:
+    """Return (build ms, ms per interaction, ms per step) of the dashboard driven as a user would.
 
     Each interaction picks an entity, then narrows the month range; the dashboard's own
-    clock (``timings()["total_ms"]``) times the redraw of its charts and evidence table.
+    clock (``timings()``) times the redraw of its charts and evidence table, in all
+    (``total_ms``) and per step that ran (``counts_ms``, ``timeline_ms``, ...).
     """
     began = time.perf_counter()
     board = kit.dashboard(corpus)
@@ -99,14 +102,22 @@ def dashboard_latencies(corpus: kit.Corpus, repeats: int) -> tuple[float, list[f
     options = [item[1] if isinstance(item, tuple) else item for item in board.entity.options]
     entities = options[:repeats]
     months = len(board.dates.options)
-    latencies = []
+    latencies: list[float] = []
+    steps: dict[str, list[float]] = {}
+
+    def record() -> None:
+        timings = board.timings()
+        latencies.append(timings["total_ms"])
+        for step, ms in timings.items():
+            steps.setdefault(step, []).append(ms)
+
     for index, entity in enumerate(itertools.islice(itertools.cycle(entities), repeats)):
         board.entity.value = (entity,)
-        latencies.append(board.timings()["total_ms"])
+        record()
         if months > 2:
             board.dates.index = (index % (months // 2), months - 1)
-            latencies.append(board.timings()["total_ms"])
-    return build_ms, latencies
+            record()
+    return build_ms, latencies, steps
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -163,7 +174,7 @@ def main() -> None:
             )
         print("\n   the dashboard itself (pick an entity, narrow the months; its own clock)")
         for name, corpus in corpora:
-            build_ms, latencies = dashboard_latencies(corpus, arguments.repeats)
+            build_ms, latencies, _ = dashboard_latencies(corpus, arguments.repeats)
             print(
                 f"   {name:<22} build {build_ms / 1000:5.1f} s  "
                 f"p50 {percentile(latencies, 0.5):6.1f}  p95 {percentile(latencies, 0.95):6.1f}"

@@ -166,7 +166,7 @@ def generate_store(base: Path, target: Path, *, mentions: int, memory_limit: str
         filesystem, str(target / "manifest.json"), json.dumps(manifest, default=str).encode()
     )
     shutil.rmtree(target / ".spill", ignore_errors=True)
-    size = sum(path.stat().st_size for path in target.rglob("*") if path.is_file())
+    size = folder_size(target)
     return {
         "mentions": generated,
         "copies": copies,
@@ -175,6 +175,11 @@ def generate_store(base: Path, target: Path, *, mentions: int, memory_limit: str
         "size GB": size / 1e9,
         "rollup rows": rollup_rows,
     }
+
+
+def folder_size(folder: Path) -> int:
+    """Return the bytes of every file under ``folder``."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float]:
@@ -239,6 +244,9 @@ def main() -> None:
                   f"{figures['dask words/s']:8.0f} words/s")  # fmt: skip
             print(f"   ratio dask/local {figures['ratio']:.2f} (target >= 0.85); frames equal: "
                   f"{all(figures['equal'].values())} {figures['equal']}")  # fmt: skip
+            size = folder_size(base)
+            print(f"   the local run's store: {size / 1e6:.0f} MB, "
+                  f"{size / 1e3 / figures['articles']:.1f} kB per article")  # fmt: skip
             # Step 2 runs in a process of its own, so its peak memory is its own.
             command = [sys.executable, __file__, "--base", str(base), "--keep", str(folder)]
             command += ["--mentions", str(arguments.mentions), "--repeats", str(arguments.repeats)]
@@ -262,10 +270,14 @@ def main() -> None:
         for name, (p50, p95) in timings.items():
             print(f"   {name:<14} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (target p95 < 200 ms)")
         corpus = lazy.open_store(target, threads=2, memory_limit=arguments.memory_limit)
-        build_ms, latencies = dashboard_latencies(corpus, arguments.repeats)
+        build_ms, latencies, steps = dashboard_latencies(corpus, arguments.repeats)
         p50, p95 = percentiles([ms / 1000 for ms in latencies])
         print(f"   kit.dashboard on the lazy corpus: opened in {build_ms:.0f} ms; "
               f"{len(latencies)} interactions p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
+        medians = {step: statistics.median(ms) for step, ms in steps.items()
+                   if step not in ("total_ms", "cpu_ms")}  # fmt: skip
+        print("   its steps, median ms where they ran: "
+              + ", ".join(f"{step[:-3]} {ms:.0f}" for step, ms in medians.items()))  # fmt: skip
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
         print(f"   peak memory of this process: {peak:.2f} GB (target < 4 GB)")
     finally:
