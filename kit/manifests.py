@@ -1,0 +1,131 @@
+"""Configuration beside the pages: ``manifest.csv`` (metadata per page) and ``outlets.csv``.
+
+A manifest row gives a page's outlet, date, time zone, author, URL, title and story::
+
+    file,source,published,timezone,author,url,title,story
+    000_626c3d33b069517d.txt,New York Post,2023-02-21,America/New_York,,,,
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from kit.dates import published_or_problem, valid_timezone
+from kit.decoding import text_lines
+from kit.documents import MANIFEST_FIELDS, ProblemLog
+from kit.files import shown_path
+
+# (manifest path as reported, line of the row, the row's values) for one page.
+ManifestEntry = tuple[str, int, dict[str, "str | None"]]
+
+
+def read_csv_rows(
+    file: Path, shown: str, log: ProblemLog
+) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """Yield ``(line, row)`` of a small configuration CSV, header names lower-cased."""
+    reader = csv.reader(text_lines(file))
+    header = [name.strip().lower() for name in next(reader, [])]
+    previous_line = reader.line_num
+    for fields in reader:
+        line, previous_line = previous_line + 1, reader.line_num
+        if not any(field.strip() for field in fields):
+            continue
+        if len(fields) != len(header):
+            log.add(
+                shown,
+                f"expected {len(header)} fields, found {len(fields)}",
+                line=line,
+                fix="quote fields that contain commas; this row was skipped",
+            )
+            continue
+        yield (
+            line,
+            {key: (field.strip() or None) for key, field in zip(header, fields, strict=True)},
+        )
+
+
+def read_manifests(
+    root: Path, files: list[Path], shown_root: Path | None, log: ProblemLog
+) -> dict[Path, dict[str, ManifestEntry]]:
+    """Return ``{folder: {file name: (manifest line, row)}}`` from each folder's manifest.csv.
+
+    A row naming a file missing from its folder is a problem (only checked for folder loads).
+    """
+    folders = sorted({file.parent for file in files})
+    if shown_root is None:
+        folders = [root.parent]
+    manifests: dict[Path, dict[str, ManifestEntry]] = {}
+    for folder in folders:
+        manifest_file = folder / "manifest.csv"
+        if not manifest_file.is_file():
+            continue
+        shown = shown_path(manifest_file, root, shown_root)
+        rows: dict[str, ManifestEntry] = {}
+        for line, row in read_csv_rows(manifest_file, shown, log):
+            if "file" not in row:
+                log.add(shown, "no 'file' column", fix="name each page in a column called file")
+                break
+            name = row["file"]
+            if not name:
+                continue
+            if name in rows:
+                log.add(shown, f"{name!r} is listed twice", line=line, fix="this row was ignored")
+            elif shown_root is not None and not (folder / name).is_file():
+                log.add(
+                    shown,
+                    f"names {name!r}, which is not in {shown_path(folder, root, shown_root)}",
+                    line=line,
+                    fix="correct the file name or remove the row",
+                )
+            else:
+                rows[name] = (shown, line, row)
+        manifests[folder] = rows
+    return manifests
+
+
+def read_outlet_aliases(file: Path, shown_folder: str, log: ProblemLog) -> dict[str, str]:
+    """Return ``{alias: outlet}`` from a folder's outlets.csv (empty when there is none)."""
+    if not file.is_file():
+        return {}
+    shown = f"{shown_folder}/{file.name}"
+    aliases: dict[str, str] = {}
+    for line, row in read_csv_rows(file, shown, log):
+        if "alias" not in row or "outlet" not in row:
+            log.add(shown, "expected columns alias,outlet", fix="rename the header row")
+            break
+        if row["alias"] and row["outlet"]:
+            aliases[row["alias"]] = row["outlet"]
+        else:
+            log.add(shown, "alias or outlet is empty", line=line, fix="fill both or remove it")
+    return aliases
+
+
+def manifest_metadata(
+    file: Path, manifest_entry: ManifestEntry | None, log: ProblemLog
+) -> tuple[dict[str, str | None], pd.Timestamp]:
+    """Return a page's metadata and date from its manifest row (all None when it has none)."""
+    if manifest_entry is None:
+        return {}, pd.NaT
+    manifest_shown, line, row = manifest_entry
+    metadata = {field: row.get(field) for field in MANIFEST_FIELDS}
+    if not valid_timezone(metadata["timezone"]):
+        log.add(
+            manifest_shown,
+            f"unknown time zone {metadata['timezone']!r} for {file.name}",
+            line=line,
+            fix="use an IANA name such as Europe/Kyiv or America/New_York",
+        )
+        metadata["timezone"] = None
+    published = published_or_problem(
+        metadata.pop("published"),
+        metadata["timezone"],
+        log,
+        manifest_shown,
+        line=line,
+        prefix=f"{file.name}: ",
+    )
+    return metadata, published
