@@ -30,11 +30,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kit.dates import read_printed
 from kit.errors import where
 
 DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 
-TERMINAL = tuple(".!?…:;\"”’')]")
+# Full stops of other scripts too: CJK 。！？ and closing corner brackets, Devanagari । ॥,
+# Arabic ؟ ۔, Armenian ։, Ethiopic ።.
+TERMINAL = tuple(".!?…:;\"”’')]。．！？」』।॥؟۔։።")
 MONTHS = (
     "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
@@ -256,13 +259,22 @@ def clean_page(
     return "\n\n".join(kept), dropped, header
 
 
-def _local_time(text: str, zone: str | None) -> pd.Timestamp | pd.NaT:
-    """Return a date/time printed on a page, read in the outlet's time zone, as UTC."""
+def _local_time(text: str, zone: str | None, document: dict, problems: list[dict]) -> pd.Timestamp:
+    """Return a date/time printed on a page, read in the outlet's time zone, as UTC.
+
+    A date that does not exist, or a time a daylight-saving change makes ambiguous, is
+    appended to ``problems`` (the latter resolved the same way every time).
+    """
     try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        return pd.NaT
-    return stamp.tz_localize(zone or "UTC").tz_convert("UTC")
+        stamp, notes = read_printed(text, zone)
+    except (ValueError, TypeError) as error:
+        stamp, notes = pd.NaT, (f"{text!r} is not a real date ({error}); it was not used",)
+    for note in notes:
+        path, line = document.get("path"), document.get("line")
+        problems.append(
+            {"path": path, "line": line, "reason": f"{where(path, line)}: byline date {note}"}
+        )
+    return stamp
 
 
 def clean_documents(
@@ -298,7 +310,7 @@ def clean_documents(
         document["title"] = document.get("title") or header.title
         document["author"] = document.get("author") or header.author
         if header.published:
-            printed = _local_time(header.published, document.get("timezone"))
+            printed = _local_time(header.published, document.get("timezone"), document, problems)
             if pd.notna(printed):
                 document["published"] = printed
         document["text"] = text

@@ -12,6 +12,7 @@ use in a ``ProblemLog``; ``DocumentCollector`` gathers the documents into the fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,24 @@ MANIFEST_FIELDS = ("source", "published", "timezone", "author", "url", "title", 
 NOT_A_TIME = np.iinfo(np.int64).min  # pandas' integer code for NaT
 
 
+# The clauses of a fix that say what a lenient load did in place of the bad input.
+_LENIENT_ACTION = re.compile(
+    r"\b(?:was|were) (?:skipped|ignored|loaded|not loaded)\b|\bleft empty\b|^counted once|"
+    r"^loaded as\b|^read as\b|\bread as UTC\b|^only the text before\b|^not read twice\b"
+)
+
+
+def strict_fix(fix: str | None) -> str:
+    """Return a fix without its lenient-load clauses, saying the load stopped.
+
+    >>> strict_fix("published left empty; write dates like 2023-02-21")
+    'write dates like 2023-02-21; the load stopped (strict=True)'
+    """
+    clauses = [clause for clause in (fix or "").split("; ") if clause]
+    kept = [clause for clause in clauses if not _LENIENT_ACTION.search(clause)]
+    return "; ".join([*kept, "the load stopped (strict=True)"])
+
+
 class ProblemLog:
     """Collects problem rows; in strict mode raises ``InputError`` at the first one."""
 
@@ -57,11 +76,14 @@ class ProblemLog:
         fix: str | None = None,
         fatal: bool = True,
     ) -> None:
-        """Record one problem (``fatal=False``: never raises, even when strict)."""
-        message = input_msg(path, problem, line=line, fix=fix)
+        """Record one problem (``fatal=False``: never raises, even when strict).
+
+        In strict mode the raised message keeps what to do but not what a lenient load does
+        instead ("this record was skipped"): nothing is skipped, the load stops.
+        """
         if self.strict and fatal:
-            raise InputError(message)
-        self.rows.append((path, line, message))
+            raise InputError(input_msg(path, problem, line=line, fix=strict_fix(fix)))
+        self.rows.append((path, line, input_msg(path, problem, line=line, fix=fix)))
 
     def frame(self) -> pd.DataFrame:
         """Return the problems as a frame with columns ``PROBLEM_COLUMNS``."""

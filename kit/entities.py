@@ -15,10 +15,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from kit.documents import ProblemLog
+from kit.manifests import read_entity_aliases
 
 MENTION_COLUMNS = [
     "doc_id",
@@ -80,23 +84,34 @@ def name_key(name: str) -> str:
     return re.sub(r"[^\w]+", "", key)
 
 
-def read_aliases(path: str | Path) -> dict[str, str]:
-    """Return {alias key: canonical name} from a CSV with columns ``alias,entity``."""
-    table = pd.read_csv(path, dtype=str, comment="#").dropna()
-    return {
-        name_key(alias): entity.strip()
-        for alias, entity in zip(table.alias, table.entity, strict=True)
-    }
+def read_aliases(path: str | Path, *, log: ProblemLog | None = None) -> dict[str, str]:
+    """Return {alias key: canonical name} from a CSV with columns ``alias,entity``.
+
+    Problems (a wrong header, a malformed row, an empty file) go to ``log``; without one the
+    first raises ``InputError`` naming the file and the line.
+
+    >>> read_aliases(ALIASES_FILE)["us"]
+    'United States'
+    """
+    file = Path(path)
+    log = log if log is not None else ProblemLog(strict=True)
+    table = read_entity_aliases(file, file.as_posix(), log)
+    return {name_key(alias): entity.strip() for alias, entity in table.items()}
 
 
 def alias_table(extra: Mapping[str, str] | str | Path | None = None) -> dict[str, str]:
     """Return the built-in aliases updated with ``extra`` (a mapping or an ``aliases.csv``)."""
-    aliases = read_aliases(ALIASES_FILE)
+    aliases = dict(_builtin_aliases())
     if isinstance(extra, (str, Path)):
         aliases.update(read_aliases(extra))
     elif extra:
         aliases.update({name_key(alias): entity for alias, entity in extra.items()})
     return aliases
+
+
+@lru_cache(maxsize=1)
+def _builtin_aliases() -> dict[str, str]:
+    return read_aliases(ALIASES_FILE)
 
 
 def _is_capitalised(word: str) -> bool:

@@ -8,14 +8,20 @@ A manifest row gives a page's outlet, date, time zone, author, URL, title and st
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
-from kit.dates import published_or_problem, valid_timezone
-from kit.decoding import text_lines
+from kit.csv_rows import csv_rows, sniff_delimiter
+from kit.dates import (
+    DAY_MONTH_FIX,
+    DateOrder,
+    ordered_date_text,
+    published_or_problem,
+    valid_timezone,
+)
+from kit.decoding import Note, record_notes, text_lines
 from kit.documents import MANIFEST_FIELDS, ProblemLog
 from kit.files import shown_path
 
@@ -24,15 +30,33 @@ ManifestEntry = tuple[str, int, dict[str, "str | None"]]
 
 
 def read_csv_rows(
-    file: Path, shown: str, log: ProblemLog
+    file: Path, shown: str, log: ProblemLog, *, comments: bool = False
 ) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """Yield ``(line, row)`` of a small configuration CSV, header names lower-cased."""
-    reader = csv.reader(text_lines(file))
-    header = [name.strip().lower() for name in next(reader, [])]
-    previous_line = reader.line_num
-    for fields in reader:
-        line, previous_line = previous_line + 1, reader.line_num
+    """Yield ``(line, row)`` of a small configuration CSV, header names lower-cased.
+
+    The delimiter is found from the header; a row with an unbalanced quote or the wrong number
+    of fields is a problem and skipped, never shifting the rows after it. With ``comments``,
+    lines starting with ``#`` are skipped. An empty file is a problem.
+    """
+    notes: list[Note] = []
+    lines = [
+        "\n" if comments and text.lstrip().startswith("#") else text
+        for text in text_lines(file, notes=notes)
+    ]
+    record_notes(notes, shown, log)
+    header_text = next((text for text in lines if text.strip()), None)
+    if header_text is None:
+        log.add(shown, "empty file", fix="write a header row, then one row per entry")
+        return
+    header: list[str] | None = None
+    for line, fields in csv_rows(lines, delimiter=sniff_delimiter(header_text)):
+        if isinstance(fields, str):
+            log.add(shown, fields, line=line, fix="fix the quoting; this row was skipped")
+            continue
         if not any(field.strip() for field in fields):
+            continue
+        if header is None:
+            header = [name.strip().lower() for name in fields]
             continue
         if len(fields) != len(header):
             log.add(
@@ -49,11 +73,18 @@ def read_csv_rows(
 
 
 def read_manifests(
-    root: Path, files: list[Path], shown_root: Path | None, log: ProblemLog
+    root: Path,
+    files: list[Path],
+    shown_root: Path | None,
+    log: ProblemLog,
+    *,
+    dayfirst: bool | None = None,
 ) -> dict[Path, dict[str, ManifestEntry]]:
     """Return ``{folder: {file name: (manifest line, row)}}`` from each folder's manifest.csv.
 
     A row naming a file missing from its folder is a problem (only checked for folder loads).
+    Dates like ``05/02/2023`` are read by the convention the manifest's dates show (a day above
+    12 decides) or ``dayfirst``; when neither decides, each such date is a problem.
     """
     folders = sorted({file.parent for file in files})
     if shown_root is None:
@@ -83,8 +114,20 @@ def read_manifests(
                 )
             else:
                 rows[name] = (shown, line, row)
+        _order_dates(rows, log, dayfirst=dayfirst)
         manifests[folder] = rows
     return manifests
+
+
+def _order_dates(rows: dict[str, ManifestEntry], log: ProblemLog, *, dayfirst: bool | None) -> None:
+    """Rewrite a manifest's day/month dates as ISO text by the manifest's convention."""
+    order = DateOrder(dayfirst)
+    for _, _, row in rows.values():
+        order.observe(row.get("published"))
+    for name, (shown, line, row) in rows.items():
+        row["published"], notes = ordered_date_text(row.get("published"), order.dayfirst)
+        for note in notes:
+            log.add(shown, f"{name}: date {note}", line=line, fix=DAY_MONTH_FIX)
 
 
 def read_outlet_aliases(file: Path, shown_folder: str, log: ProblemLog) -> dict[str, str]:
@@ -101,6 +144,28 @@ def read_outlet_aliases(file: Path, shown_folder: str, log: ProblemLog) -> dict[
             aliases[row["alias"]] = row["outlet"]
         else:
             log.add(shown, "alias or outlet is empty", line=line, fix="fill both or remove it")
+    return aliases
+
+
+def read_entity_aliases(file: Path, shown: str, log: ProblemLog) -> dict[str, str]:
+    """Return ``{alias: entity}`` from an ``aliases.csv`` (columns ``alias,entity``).
+
+    Lines starting with ``#`` are comments. A wrong header makes the whole file a problem (its
+    rows would mean something else); a malformed row is a problem and skipped.
+    """
+    aliases: dict[str, str] = {}
+    for line, row in read_csv_rows(file, shown, log, comments=True):
+        if "alias" not in row or "entity" not in row:
+            log.add(
+                shown,
+                f"expected the columns alias,entity, found {','.join(row)}",
+                fix="rename the header row; the file was not used",
+            )
+            return {}
+        if row["alias"] and row["entity"]:
+            aliases[row["alias"]] = row["entity"]
+        else:
+            log.add(shown, "alias or entity is empty", line=line, fix="fill both or remove it")
     return aliases
 
 

@@ -13,7 +13,8 @@ import pandas as pd
 
 from kit import clean, entities, nlp, readers
 from kit.corpus import ARTICLE_COLUMNS, Corpus
-from kit.errors import InputError, KitError, value_invalid_msg
+from kit.documents import ProblemLog
+from kit.errors import InputError, KitError, input_msg, value_invalid_msg
 from kit.store import (
     CORPUS_FRAMES,
     PART_WORDS,
@@ -146,6 +147,46 @@ def _aliases_key(aliases: Mapping[str, str] | str | Path | None) -> Any:
     return dict(aliases) if aliases else None
 
 
+def _check_arguments(path: Any, *, engine: str, dayfirst: Any) -> None:
+    """Raise ``KitError`` for arguments no load could use, before anything is read."""
+    if engine not in ENGINES:
+        raise KitError(value_invalid_msg("engine", engine, ENGINES))
+    if dayfirst not in (None, True, False):
+        raise KitError(value_invalid_msg("dayfirst", dayfirst, (None, True, False)))
+    if isinstance(path, str) and not path.strip():
+        raise KitError(
+            f"path={path!r} is empty; pass a folder or file, or no path for the bundled data "
+            f"(to load the current folder on purpose, pass {str(Path.cwd())!r})"
+        )
+    if path is not None and not isinstance(path, (str, Path)):
+        raise KitError(f"path={path!r} is not a path; pass a folder or file as str or Path")
+
+
+def _read_alias_files(
+    aliases: Mapping[str, str] | str | Path | None, root: Path, *, strict: bool
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """Return the alias table (built-in, ``aliases`` file, folder file, mapping) and its problems.
+
+    Run before any NLP: a missing ``aliases`` file raises; a bad file or row is a problem.
+    """
+    log = ProblemLog(strict=strict)
+    alias_map = entities.alias_table()
+    if isinstance(aliases, (str, Path)):
+        if not Path(aliases).is_file():
+            raise InputError(
+                input_msg(
+                    aliases, "no such aliases file", fix="pass a CSV with columns alias,entity"
+                )
+            )
+        alias_map.update(entities.read_aliases(aliases, log=log))
+    folder_aliases = root / "aliases.csv" if root.is_dir() else None
+    if folder_aliases is not None and folder_aliases.exists():
+        alias_map.update(entities.read_aliases(folder_aliases, log=log))
+    if isinstance(aliases, Mapping):
+        alias_map.update({entities.name_key(k): v for k, v in aliases.items()})
+    return alias_map, log.frame()
+
+
 def _from_snapshot(
     frames: dict[str, pd.DataFrame],
     *,
@@ -204,6 +245,7 @@ def load(
     columns: Mapping[str, str] | None = None,
     outlets: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | str | Path | None = None,
+    dayfirst: bool | None = None,
     stance: str | None = None,
 ) -> Corpus:
     """Return the Corpus read from a folder or file (default: the bundled ``data/``).
@@ -232,7 +274,11 @@ def load(
             author, url, title, story, doc_id).
         outlets: extra outlet-name aliases {alias: outlet}.
         aliases: extra entity aliases {alias: entity} or an ``aliases.csv`` path; an
-            ``aliases.csv`` inside the corpus folder is read too.
+            ``aliases.csv`` inside the corpus folder is read too. Both are read before any
+            NLP runs: a bad file is a clear error (a missing path) or problem rows.
+        dayfirst: how to read dates like ``05/02/2023``: True (5 February), False (2 May) or
+            None (default: by the convention each file's dates show, a day above 12
+            deciding; where none does, month-first and each such date is a problem).
         stance: stance method for ``corpus.stance`` ("model" or "lexicon"; default the
             model where its runtime is installed). Stance is scored on first use.
 
@@ -242,8 +288,7 @@ def load(
         >>> corpus.sources
         ['Kyiv Independent', 'New York Post']
     """
-    if engine not in ENGINES:
-        raise KitError(value_invalid_msg("engine", engine, ENGINES))
+    _check_arguments(path, engine=engine, dayfirst=dayfirst)
     if lazy:
         from kit import lazy as lazy_corpus
         from kit.store import is_store
@@ -258,13 +303,25 @@ def load(
             )
     began = time.perf_counter()
     root = Path(path) if path is not None else DATA_DIR
+    if not root.exists():
+        raise FileNotFoundError(
+            input_msg(
+                path, "no such file or folder", fix=f"check the path (relative to {Path.cwd()})"
+            )
+        )
+    alias_map, alias_problems = _read_alias_files(aliases, root, strict=strict)
     model_name = nlp.resolve_model_name(model)
     model_id = nlp.model_id_of(model_name)  # from meta.json: a cached load never loads spaCy
     snapshot = None
     if cache and store is None:
         # The whole loaded corpus is kept too: a warm load of unchanged files reads it back
         # instead of cleaning the pages and building the mentions again.
-        options = {"columns": columns, "outlets": outlets, "aliases": _aliases_key(aliases)}
+        options = {
+            "columns": columns,
+            "outlets": outlets,
+            "aliases": _aliases_key(aliases),
+            "dayfirst": dayfirst,
+        }
         key = snapshot_key(readers.fingerprint(root), model=model_id, options=options)
         snapshot = f"{default_store()}/snapshots/{key}"
         frames = read_snapshot(snapshot)
@@ -272,8 +329,10 @@ def load(
             return _from_snapshot(frames, root=root, model_id=model_id, began=began,
                                   strict=strict, progress=progress, stance=stance)  # fmt: skip
     documents, read_problems = readers.read_documents(
-        root, columns=columns, outlets=outlets, strict=strict, progress=progress
+        root, columns=columns, outlets=outlets, dayfirst=dayfirst, strict=strict, progress=progress
     )
+    if len(alias_problems):
+        read_problems = pd.concat([alias_problems, read_problems], ignore_index=True)
     articles, dropped, clean_problems = clean.clean_documents(documents)
     if strict and clean_problems:
         raise InputError(clean_problems[0]["reason"])
@@ -325,12 +384,6 @@ def load(
         "words annotated": sum(part.words for part in annotated),
         "annotate seconds": round(annotate_seconds, 2),
     }
-    alias_map = entities.alias_table(aliases if not isinstance(aliases, Mapping) else None)
-    folder_aliases = root / "aliases.csv" if root.is_dir() else None
-    if folder_aliases is not None and folder_aliases.exists():
-        alias_map.update(entities.read_aliases(folder_aliases))
-    if isinstance(aliases, Mapping):
-        alias_map.update({entities.name_key(k): v for k, v in aliases.items()})
     mentions = entities.build_mentions(
         articles, tables["entities"], tables["sentences"], aliases=alias_map
     )

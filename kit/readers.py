@@ -32,7 +32,7 @@ import pandas as pd
 
 from kit import outlets as outlet_names
 from kit.dates import parse_published, published_or_problem
-from kit.decoding import UTF16_BOMS, decode, looks_binary, normalise_newlines
+from kit.decoding import BOMS, looks_binary, read_text
 from kit.documents import (
     DOCUMENT_COLUMNS,
     PROBLEM_COLUMNS,
@@ -41,8 +41,14 @@ from kit.documents import (
     as_field,
     make_document,
 )
-from kit.errors import input_msg
-from kit.files import corpus_files, file_hash_of, shown_path
+from kit.errors import InputError, input_msg
+from kit.files import (
+    UnreadableFile,
+    corpus_listing,
+    file_hash_of,
+    read_bytes,
+    shown_path,
+)
 from kit.manifests import ManifestEntry, manifest_metadata, read_manifests, read_outlet_aliases
 from kit.records import FIELD_NAMES, RECORD_READERS, checked_columns, record_documents
 
@@ -73,6 +79,7 @@ CONFIG_FILES = frozenset({"manifest.csv", "outlets.csv", "aliases.csv"})
 
 _DOCUMENTATION = re.compile(r"^(readme|licen[cs]e|copying)([._-].*)?$", re.IGNORECASE)
 _SNIFF_BYTES = 8192
+_BOMS_ALONE = frozenset(bom for bom, _ in BOMS)
 _PROGRESS_MIN_FILES = 5
 
 
@@ -81,6 +88,7 @@ def read_documents(
     *,
     columns: Mapping[str, str] | None = None,
     outlets: Mapping[str, str] | None = None,
+    dayfirst: bool | None = None,
     strict: bool = False,
     progress: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -92,6 +100,8 @@ def read_documents(
             (e.g. ``{"text": "story_body"}``).
         outlets: extra outlet aliases (``{"alias": "Canonical name"}``); they win over an
             ``outlets.csv`` in the folder, which wins over the built-in table.
+        dayfirst: how to read ``05/02/2023``-style dates (None: by each file's convention,
+            which a day above 12 decides; undecided ones are read month-first and flagged).
         strict: raise ``InputError`` at the first problem instead of recording it (skipped
             documentation files, README*/LICENSE*, are still only recorded).
         progress: show a progress bar over the files when there are more than a few.
@@ -114,23 +124,43 @@ def read_documents(
     log = ProblemLog(strict=strict)
 
     if root.is_dir():
-        files = corpus_files(root)
+        listing = corpus_listing(root)
+        files = listing.files
         shown_root = root
+        for folder, problem, fix in listing.problems:
+            log.add(shown_path(folder, root, shown_root), problem, fix=fix)
         folder_aliases = read_outlet_aliases(root / "outlets.csv", root.as_posix(), log)
     else:
+        if root.name.lower() in CONFIG_FILES:
+            raise InputError(
+                input_msg(
+                    path,
+                    f"{root.name} configures a folder of articles; it holds no articles itself",
+                    fix=f"load its folder: kit.load({root.parent.as_posix()!r})",
+                )
+            )
         files = [root]
         shown_root = None
         folder_aliases = {}
     normalize_outlet = outlet_names.normalizer({**folder_aliases, **(outlets or {})} or None)
     collector = DocumentCollector(log, normalize_outlet)
 
-    manifests = read_manifests(root, files, shown_root, log)
+    manifests = read_manifests(root, files, shown_root, log, dayfirst=dayfirst)
     for file in _with_progress(files, enabled=progress):
         shown = shown_path(file, root, shown_root)
         manifest = manifests.get(file.parent, {})
-        for document in _read_file(file, shown, manifest, field_columns, log):
+        for document in _read_file(file, shown, manifest, field_columns, log, dayfirst=dayfirst):
             collector.add(document)
-    return collector.documents(), log.frame()
+    documents = collector.documents()
+    if documents.empty and not log.rows:
+        supported = ", ".join(sorted(suffix for suffix in KIND_BY_SUFFIX if suffix))
+        log.add(
+            root.as_posix(),
+            "no articles found"
+            + (f" in {len(files)} file(s)" if files else ": the folder is empty"),
+            fix=f"put pages or records ({supported}) in it, or check the path",
+        )
+    return documents, log.frame()
 
 
 def _with_progress(files: list[Path], *, enabled: bool) -> Iterable[Path]:
@@ -147,6 +177,8 @@ def _read_file(
     manifest: Mapping[str, ManifestEntry],
     field_columns: Mapping[str, str],
     log: ProblemLog,
+    *,
+    dayfirst: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield the documents of one file, recording its problems in ``log``."""
     name = file.name
@@ -164,9 +196,12 @@ def _read_file(
             fix=f"convert it to one of {supported} (or plain text with no extension)",
         )
         return
-    with file.open("rb") as stream:
-        sample = stream.read(_SNIFF_BYTES)
-    if not sample.strip() or sample in UTF16_BOMS:
+    try:
+        sample = read_bytes(file, limit=_SNIFF_BYTES)
+    except UnreadableFile as error:
+        log.add(shown, f"cannot be read: {error}", fix="fix or remove it; it was skipped")
+        return
+    if not sample.strip() or sample in _BOMS_ALONE:
         log.add(shown, "empty file", fix="remove it or fill it with articles")
         return
     if kind != "parquet" and looks_binary(sample):
@@ -179,7 +214,9 @@ def _read_file(
         yield from _html_page(file, shown, file_hash, manifest.get(name), log)
     else:
         records = RECORD_READERS[kind](file, shown, log)
-        yield from record_documents(records, file, shown, kind, file_hash, field_columns, log)
+        yield from record_documents(
+            records, file, shown, kind, file_hash, field_columns, log, dayfirst=dayfirst
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,9 +231,18 @@ def _text_page(
     log: ProblemLog,
 ) -> Iterator[dict[str, Any]]:
     """Yield the one document of a plain-text page, its metadata from the manifest row."""
-    text = normalise_newlines(decode(file.read_bytes()))
+    text = read_text(file, shown, log)
+    if text is None:
+        return
     if not text.strip():
         log.add(shown, "empty file", fix="remove it or fill it with an article")
+        return
+    if not any(char.isalpha() for char in text):
+        log.add(
+            shown,
+            "no words in it (only digits, symbols or punctuation)",
+            fix="check it is an article; it was skipped",
+        )
         return
     metadata, published = manifest_metadata(file, manifest_entry, log)
     yield make_document(
@@ -275,7 +321,7 @@ def fingerprint(path: str | Path) -> str:
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"{root}: no such file or folder; check the path")
-    files = [root] if root.is_file() else corpus_files(root)
+    files = [root] if root.is_file() else corpus_listing(root).files
     digest = hashlib.sha256()
     for file in files:
         name = file.name if root.is_file() else file.relative_to(root).as_posix()

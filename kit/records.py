@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import csv
+import itertools
 import json
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kit.dates import published_or_problem, valid_timezone
-from kit.decoding import decode, text_lines
+from kit.csv_rows import csv_rows, sniff_delimiter
+from kit.dates import DateOrder, published_or_problem, valid_timezone
+from kit.decoding import Note, read_text, record_notes, strip_controls, text_lines
 from kit.documents import ProblemLog, as_field, as_text, make_document
 from kit.errors import value_invalid_msg
 
@@ -46,27 +46,45 @@ Record = dict[str, Any] | str
 
 def _jsonl_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int, Record]]:
     """Yield ``(line, record)`` from a JSON-lines file, streaming line by line."""
-    for line, text in enumerate(text_lines(file), start=1):
+    notes: list[Note] = []
+    for line, text in enumerate(text_lines(file, notes=notes), start=1):
         if not text.strip():
             continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield line, f"malformed JSON ({error.msg} at column {error.colno})"
-            continue
-        yield line, record if isinstance(record, dict) else "not a JSON object"
+        yield line, _json_value(text, f"at line {line}")
+    record_notes(notes, shown, log)
+
+
+def _json_value(text: str, where: str) -> Record:
+    """Return the JSON record on one line, or why it could not be read (a string)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"malformed JSON ({error.msg} at column {error.colno})"
+    except RecursionError:
+        return f"JSON nested too deeply {where} (more levels than Python can read)"
+    return value if isinstance(value, dict) else "not a JSON object"
 
 
 def _json_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int, Record]]:
     """Yield ``(-index, record)`` from a JSON file holding one record or a list of them."""
+    text = read_text(file, shown, log)
+    if text is None:
+        return
     try:
-        content = json.loads(decode(file.read_bytes()))
+        content = json.loads(text)
     except json.JSONDecodeError as error:
         log.add(
             shown,
             f"malformed JSON ({error.msg})",
             line=error.lineno,
             fix="fix the file (a list of records, or one record); it was skipped",
+        )
+        return
+    except RecursionError:
+        log.add(
+            shown,
+            "JSON nested too deeply (more levels than Python can read)",
+            fix="flatten the file into a list of records; it was skipped",
         )
         return
     if isinstance(content, dict):
@@ -81,29 +99,32 @@ def _json_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int
 
 
 def _csv_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int, Record]]:
-    """Yield ``(line, record)`` from a CSV/TSV file; ``line`` is where the record starts."""
-    # Article bodies exceed the csv module's default 128 KiB field limit.
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(text_lines(file), delimiter=delimiter)
-    try:
-        header = [name.strip() for name in next(reader, [])]
-        previous_line = reader.line_num
-        for fields in reader:
-            line, previous_line = previous_line + 1, reader.line_num
-            if not fields:
-                continue
-            if len(fields) != len(header):
-                yield line, f"expected {len(header)} fields, found {len(fields)}"
-                continue
-            yield line, dict(zip(header, fields, strict=True))
-    except csv.Error as error:
-        log.add(
-            shown,
-            f"CSV could not be read ({error})",
-            line=reader.line_num,
-            fix="fix the quoting; the rest of the file was skipped",
-        )
+    """Yield ``(line, record)`` from a CSV/TSV file; ``line`` is where the record starts.
+
+    The delimiter is found from the header (``,``, ``;``, tab or ``|``); a record whose quotes
+    do not balance is reported and the lines after its first are read again as records.
+    """
+    notes: list[Note] = []
+    lines = text_lines(file, notes=notes)
+    header_line = next(lines, "")
+    default = "\t" if file.suffix.lower() == ".tsv" else ","
+    delimiter = sniff_delimiter(header_line, default=default)
+    rows = csv_rows(itertools.chain([header_line], lines), delimiter=delimiter)
+    header: list[str] | None = None
+    for line, fields in rows:
+        if isinstance(fields, str):
+            yield line, f"{fields} in the record starting here; the lines after it were read again"
+            continue
+        if header is None:
+            header = [name.strip() for name in fields]
+            continue
+        if not fields:
+            continue
+        if len(fields) != len(header):
+            yield line, f"expected {len(header)} fields, found {len(fields)}"
+            continue
+        yield line, dict(zip(header, fields, strict=True))
+    record_notes(notes, shown, log)
 
 
 def _parquet_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int, Record]]:
@@ -160,14 +181,23 @@ def record_documents(
     file_hash: str,
     field_columns: Mapping[str, str],
     log: ProblemLog,
+    *,
+    dayfirst: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield a document per usable record; problems name the line (or record number)."""
+    """Yield a document per usable record; problems name the line (or record number).
+
+    Dates like ``05/02/2023`` are read by the convention the file's dates show (a day above
+    12 decides) or by ``dayfirst``; records wait, in order, until that is known.
+    """
     resolved_by_keys: dict[tuple[str, ...], dict[str, str | None]] = {}
     missing_text: list[tuple[int | None, str]] = []
     any_text_column = False
     missing_given: set[str] = set()
     n_records = 0
     n_problems_before = len(log.rows)
+    # Records whose day/month order the column has not decided yet wait here, in order.
+    order = DateOrder(dayfirst)
+    held: list[dict[str, Any]] = []
     for position, record in records:
         n_records += 1
         line = position if position > 0 else None
@@ -190,7 +220,21 @@ def record_documents(
             missing_text.append((line, prefix))
             continue
         any_text_column = True
-        text = as_text(record[fields["text"]])
+        try:
+            text = as_text(record[fields["text"]])
+            values = {
+                field: as_field(record[column]) if column is not None else None
+                for field, column in fields.items()
+                if field not in ("text", "published")
+            }
+        except RecursionError:
+            log.add(
+                shown,
+                f"{prefix}a value nested too deeply to read",
+                line=line,
+                fix="this record was skipped",
+            )
+            continue
         if text is None:
             log.add(
                 shown,
@@ -199,11 +243,15 @@ def record_documents(
                 fix="this record was skipped",
             )
             continue
-        values = {
-            field: as_field(record[column]) if column is not None else None
-            for field, column in fields.items()
-            if field not in ("text", "published")
-        }
+        text, n_controls = strip_controls(text)
+        if n_controls:
+            log.add(
+                shown,
+                f"{prefix}{n_controls} control character(s) in the text removed",
+                line=line,
+                fix="check the record was saved as text",
+                fatal=False,
+            )
         if not valid_timezone(values["timezone"]):
             log.add(
                 shown,
@@ -213,23 +261,51 @@ def record_documents(
             )
             values["timezone"] = None
         published_value = record[fields["published"]] if fields["published"] else None
-        published = published_or_problem(
-            published_value, values["timezone"], log, shown, line=line, prefix=prefix
-        )
         fallback_id = f"{file.stem}:{line if line is not None else -position}"
-        yield make_document(
-            doc_id=values.pop("doc_id") or fallback_id,
-            raw_text=text,
-            path=shown,
-            kind=kind,
-            file_hash=file_hash,
-            line=line,
-            published=published,
-            **values,
-        )
+        waiting = {
+            "value": published_value,
+            "line": line,
+            "prefix": prefix,
+            "document": {
+                "doc_id": values.pop("doc_id") or fallback_id,
+                "raw_text": text,
+                "path": shown,
+                "kind": kind,
+                "file_hash": file_hash,
+                "line": line,
+                **values,
+            },
+        }
+        decided_now = order.observe(published_value)
+        if order.waits_for(published_value) or (held and not decided_now):
+            held.append(waiting)
+            continue
+        held.append(waiting)
+        for document in held:
+            yield _dated_document(document, order, shown, log)
+        held.clear()
+    for document in held:
+        yield _dated_document(document, order, shown, log)
     if n_records == 0 and len(log.rows) == n_problems_before:
         log.add(shown, "no records", fix="remove the file or fill it with articles")
     _report_missing_text(missing_text, any_text_column, shown, field_columns, log)
+
+
+def _dated_document(
+    waiting: Mapping[str, Any], order: DateOrder, shown: str, log: ProblemLog
+) -> dict[str, Any]:
+    """Return a waiting record's document with its date read by the column's convention."""
+    document = waiting["document"]
+    published = published_or_problem(
+        waiting["value"],
+        document.get("timezone"),
+        log,
+        shown,
+        line=waiting["line"],
+        prefix=waiting["prefix"],
+        dayfirst=order.dayfirst,
+    )
+    return make_document(published=published, **document)
 
 
 def _note_missing_given(

@@ -92,9 +92,14 @@ def test_unknown_columns_key_raises_value_error_naming_valid_keys(tmp_path):
         read_documents(tmp_path, columns={"body_text": "x"})
 
 
-def test_empty_folder_gives_typed_empty_frames(tmp_path):
+def test_empty_folder_gives_typed_empty_frames_and_says_so(tmp_path):
     documents, problems = read_documents(tmp_path)
-    assert documents.empty and problems.empty
+    assert documents.empty
+    assert reasons(problems) == [
+        f"{tmp_path.as_posix()}: no articles found: the folder is empty; put pages or records "
+        "(.csv, .htm, .html, .json, .jsonl, .ndjson, .parquet, .pq, .text, .tsv, .txt) in it, "
+        "or check the path"
+    ]
     assert list(documents.columns) == DOCUMENT_COLUMNS
     assert str(documents["published"].dtype) == "datetime64[ns, UTC]"
 
@@ -158,7 +163,7 @@ def test_unparseable_manifest_date_is_a_problem_but_the_page_loads(tmp_path):
     assert "'sometime soon'" in problems["reason"].iloc[0]
 
 
-def test_cp1252_and_bom_files_decode_without_mojibake_or_problems(tmp_path):
+def test_cp1252_and_bom_files_decode_without_mojibake_and_odd_bytes_are_noted(tmp_path):
     write(tmp_path / "cp1252.txt", "Le café “Noir” ferme — déjà.", encoding="cp1252")
     write(tmp_path / "bom.txt", "\ufeffcafé with a byte-order mark")
     write(tmp_path / "latin1.txt", b"caf\xe9 \x81 odd byte")
@@ -167,7 +172,8 @@ def test_cp1252_and_bom_files_decode_without_mojibake_or_problems(tmp_path):
     documents, problems = read_documents(tmp_path)
 
     texts = dict(zip(documents["doc_id"], documents["raw_text"], strict=True))
-    assert problems.empty
+    assert problems["path"].tolist() == [(tmp_path / "latin1.txt").as_posix()]
+    assert "1 byte(s) mean nothing in cp1252" in problems["reason"].iloc[0]
     assert texts["cp1252"] == "Le café “Noir” ferme — déjà."
     assert texts["bom"] == "café with a byte-order mark"
     assert texts["latin1"].startswith("café")
@@ -452,7 +458,10 @@ def test_strict_raises_the_first_problem_message(tmp_path):
 
     with pytest.raises(InputError) as raised:
         read_documents(tmp_path, strict=True)
-    assert str(raised.value) == expected
+    assert expected.endswith("; this record was skipped")
+    assert str(raised.value) == expected.replace(
+        "this record was skipped", "the load stopped (strict=True)"
+    )
 
 
 def test_outlet_aliases_from_argument_and_folder_file(tmp_path):
