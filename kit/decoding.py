@@ -165,6 +165,8 @@ def detect(data: bytes) -> tuple[str, bytes, list[Note]]:
     wide = _wide_without_bom(sample)
     if wide:
         return wide, b"", []
+    data = _before_binary(data)
+    sample = data[:SAMPLE_BYTES]
     if _is_utf8(data):
         declared = _declared(data)
         notes = []
@@ -314,6 +316,18 @@ def _codec_of(label: str) -> str | None:
         return codecs.lookup(label).name
     except LookupError:
         return None
+
+
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _before_binary(data: bytes) -> bytes:
+    """Return the bytes before the first run dense in control bytes (binary data), or all."""
+    for found in _CONTROL_BYTE.finditer(data[: SAMPLE_BYTES * 4]):
+        window = data[found.start() : found.start() + _BINARY_WINDOW]
+        if len(_CONTROL_BYTE.findall(window)) > max(2, _BINARY_SHARE * len(window)):
+            return data[: found.start()]
+    return data
 
 
 def _declared(data: bytes) -> str | None:
