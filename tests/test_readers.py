@@ -608,3 +608,93 @@ def test_allsides_corpus(allsides_dir):
     duplicates = [reason for reason in text if "is an exact copy of" in reason]
     assert len(duplicates) == 66 and all("counted once" in reason for reason in duplicates)
     assert not documents["doc_id"].str.contains("~").any()
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings: one article, many ways of saving it, the same text back
+
+ARTICLES = {
+    "english": "“We are ready,” the minister said on Tuesday — talks resume in Geneva.\n\n"
+    "Critics weren’t convinced; the café owners’ union called it “déjà vu”.",
+    "french": "« Nous sommes prêts », a déclaré mardi la ministre.\n\n"
+    "Les critiques n’étaient pas convaincus : l’été sera long.",
+    "german": "Der Minister sagte am Dienstag, die Gespräche würden fortgesetzt.\n\n"
+    "Kritiker äußerten sich über die Größe des Vorhabens skeptisch.",
+    "spanish": "¿Qué dijo el ministro? «Estamos listos», afirmó el martes.\n\n"
+    "Los críticos no estaban convencidos: «Ya veremos», dijo Muñoz.",
+    "russian": "Министр заявил во вторник, что переговоры возобновятся.\n\n"
+    "«Мы готовы», — сказала она. Критики не были убеждены.",
+    "japanese": "大臣は火曜日、協議を再開すると述べた。\n\n"
+    "「準備はできている」と彼女は語った。批評家たちは納得していない。",
+}
+SAVED_AS = {
+    "utf-8": ["english", "french", "german", "russian", "japanese"],
+    "utf-8-sig": ["english", "french", "german", "russian", "japanese"],
+    "utf-16": ["english", "french", "german", "russian", "japanese"],
+    "cp1252": ["english", "french", "german", "spanish"],
+    "latin-1": ["spanish", "german"],
+    "cp1251": ["russian"],
+    "shift_jis": ["japanese"],
+}
+CASES = [(encoding, name) for encoding, names in SAVED_AS.items() for name in names]
+
+
+@pytest.mark.parametrize("encoding, name", CASES, ids=[f"{e}-{n}" for e, n in CASES])
+def test_the_same_article_in_any_encoding_reads_back_the_same(tmp_path, encoding, name):
+    page = write(tmp_path / f"{name}.txt", ARTICLES[name], encoding=encoding)
+    documents, problems = read_documents(page)
+    assert problems.empty
+    assert documents["raw_text"].tolist() == [ARTICLES[name]]
+
+
+HTML_CHARSETS = [("utf-8", "russian"), ("windows-1251", "russian"), ("shift_jis", "japanese"),
+                 ("windows-1252", "french"), ("iso-8859-1", "german")]  # fmt: skip
+
+
+@pytest.mark.parametrize("charset, name", HTML_CHARSETS, ids=[c for c, _ in HTML_CHARSETS])
+def test_html_with_a_meta_charset_reads_back_the_same(tmp_path, charset, name):
+    paragraphs = "".join(f"<p>{part}</p>" for part in ARTICLES[name].split("\n\n"))
+    html = (
+        f'<html><head><meta charset="{charset}"><title>Talks</title></head>'
+        f"<body><article>{paragraphs * 3}</article></body></html>"
+    )
+    write(tmp_path / "page.html", html, encoding=charset)
+    documents, problems = read_documents(tmp_path)
+    assert problems.empty
+    assert ARTICLES[name].split("\n\n")[0] in documents["raw_text"].iloc[0]
+    assert ARTICLES[name].split("\n\n")[1] in documents["raw_text"].iloc[0]
+
+
+def test_declared_charset_in_a_text_page_is_used_and_a_wrong_one_is_noted(tmp_path):
+    declared = "Content-Type: text/plain; charset=windows-1251\n\n" + ARTICLES["russian"]
+    write(tmp_path / "declared.txt", declared, encoding="cp1251")
+    wrong = '<meta charset="shift_jis">\n' + ARTICLES["german"]
+    write(tmp_path / "wrong.txt", wrong, encoding="cp1252")
+
+    documents, problems = read_documents(tmp_path)
+
+    texts = dict(zip(documents["doc_id"], documents["raw_text"], strict=True))
+    assert texts["declared"] == declared and texts["wrong"] == wrong
+    [reason] = problems["reason"].tolist()
+    assert "wrong.txt: declares charset 'shift_jis' but its bytes are not shift_jis" in reason
+
+
+def test_mojibake_is_repaired_keeping_curly_quotes_and_noted(tmp_path):
+    article = ARTICLES["french"]
+    # What a UTF-8 page read as cp1252 and saved again as UTF-8 looks like: "prÃªts", "nâ€™".
+    write(tmp_path / "mojibake.txt", article.encode("utf-8").decode("cp1252"), encoding="utf-8")
+
+    documents, problems = read_documents(tmp_path)
+
+    assert documents["raw_text"].tolist() == [article]
+    assert "n’étaient" in documents["raw_text"].iloc[0]
+    [reason] = problems["reason"].tolist()
+    assert "mojibake repaired (first at line 1" in reason
+
+
+def test_the_founding_pages_decode_unchanged(seeds_dir):
+    documents, problems = read_documents(seeds_dir)
+    for path, text in zip(documents["path"], documents["raw_text"], strict=True):
+        raw = Path(path).read_bytes().decode("utf-8")
+        assert text == raw.replace("\r\n", "\n").replace("\r", "\n")
+    assert problems.empty
