@@ -257,11 +257,14 @@ def _write(case: Case, folder: Path) -> None:
 
 def _read(folder: Path) -> dict:
     """Everything kit.load does before the NLP; returns what the judge needs."""
+    from kit import entities, pipeline
     from kit.clean import clean_documents
-    from kit.pipeline import _read_alias_files
     from kit.readers import fingerprint, read_documents
 
-    _read_alias_files(None, folder, strict=False)
+    if hasattr(pipeline, "_read_alias_files"):
+        pipeline._read_alias_files(None, folder, strict=False)
+    elif (folder / "aliases.csv").exists():  # older kits read it so, after the NLP
+        entities.read_aliases(folder / "aliases.csv")
     fingerprint(folder)
     documents, problems = read_documents(folder)
     articles, _, clean_problems = clean_documents(documents)

@@ -13,6 +13,11 @@ Kinds of input, chosen by file extension:
   common names (``FIELD_NAMES``) or given with ``columns={"text": "my_col", ...}``;
 - BASIL articles: JSON records with ``body-paragraphs`` (kind ``"basil"``).
 
+The work is shared with smaller modules: ``files`` (which files, read safely), ``decoding``
+(bytes to text, doubts noted), ``dates``, ``manifests`` (``manifest.csv``, ``outlets.csv``,
+``aliases.csv``), ``records`` and ``csv_rows`` (JSON, JSONL, CSV, Parquet, BASIL) and
+``documents`` (the frame and the problem log).
+
 ``path`` in both frames is the file's path as given: the loaded folder exactly as passed, joined
 with the file's path inside it (``data/000_626c3d33b069517d.txt`` for ``read_documents("data")``),
 in POSIX form; for a single file, the file's path as passed. Input files are only ever opened for
