@@ -193,16 +193,17 @@ def _from_snapshot(
     root: Path,
     model_id: str,
     began: float,
-    strict: bool,
     progress: bool,
     stance: str | None,
 ) -> Corpus:
-    """Return the Corpus kept by an earlier load of the same files, model, code and options."""
+    """Return the Corpus kept by an earlier load of the same files, model, code and options.
+
+    A strict load has snapshots of its own (``strict`` is one of the options), written only
+    when nothing stopped it: the problems they keep are the notes a strict load records.
+    """
     from kit import __version__
 
     problems = frames.pop("problems")
-    if strict and len(problems):
-        raise InputError(problems["reason"].iloc[0])
     files = frames["articles"]["file_hash"].nunique()
     meta = {
         "path": str(root),
@@ -321,13 +322,14 @@ def load(
             "outlets": outlets,
             "aliases": _aliases_key(aliases),
             "dayfirst": dayfirst,
+            "strict": strict,
         }
         key = snapshot_key(readers.fingerprint(root), model=model_id, options=options)
         snapshot = f"{default_store()}/snapshots/{key}"
         frames = read_snapshot(snapshot)
         if frames is not None:
             return _from_snapshot(frames, root=root, model_id=model_id, began=began,
-                                  strict=strict, progress=progress, stance=stance)  # fmt: skip
+                                  progress=progress, stance=stance)  # fmt: skip
     documents, read_problems = readers.read_documents(
         root, columns=columns, outlets=outlets, dayfirst=dayfirst, strict=strict, progress=progress
     )
