@@ -180,21 +180,19 @@ def detect(data: bytes) -> tuple[str, bytes, list[Note]]:
             )
         return "utf-8", b"", notes
     declared = _declared(data)
+    if declared and declared != "utf-8" and _decodes(data, declared):
+        return declared, b"", []
+    if _mostly_utf8(sample):
+        return "utf-8", b"", []  # the stray bytes are noted as they are decoded
+    encoding, notes = _detect_legacy(sample)
     if declared:
-        if _decodes(data, declared):
-            return declared, b"", []
-        fallback, notes = _detect_legacy(sample)
         notes.insert(
             0,
             Note(
                 f"declares charset {declared!r} but its bytes are not {declared}",
-                f"read as {fallback}; check the text and correct the declaration",
+                f"read as {encoding}; check the text and correct the declaration",
             ),
         )
-        return fallback, b"", notes
-    if _mostly_utf8(sample):
-        return "utf-8", b"", []
-    encoding, notes = _detect_legacy(sample)
     return encoding, b"", notes
 
 
@@ -342,7 +340,7 @@ def _declared(data: bytes) -> str | None:
 
 def _decodes(data: bytes, encoding: str) -> bool:
     try:
-        data.decode(encoding)
+        _decode_legacy(data, encoding, errors="strict")
     except (UnicodeDecodeError, LookupError):
         return False
     return True

@@ -698,3 +698,14 @@ def test_the_founding_pages_decode_unchanged(seeds_dir):
         raw = Path(path).read_bytes().decode("utf-8")
         assert text == raw.replace("\r\n", "\n").replace("\r", "\n")
     assert problems.empty
+
+
+def test_a_page_declared_utf8_with_one_cp1252_byte_stays_utf8(tmp_path):
+    page = '<meta charset="utf-8">\n' + ARTICLES["english"] + "\nIt cost 5€."
+    write(tmp_path / "declared.txt", page.encode().replace("€".encode(), b"\x80"))
+
+    documents, problems = read_documents(tmp_path)
+
+    assert documents["raw_text"].tolist() == [page]
+    [reason] = problems["reason"].tolist()
+    assert "declared.txt, line 4: 1 byte(s) are not UTF-8 (first at line 4" in reason
