@@ -708,4 +708,4 @@ def test_a_page_declared_utf8_with_one_cp1252_byte_stays_utf8(tmp_path):
 
     assert documents["raw_text"].tolist() == [page]
     [reason] = problems["reason"].tolist()
-    assert "declared.txt, line 4: 1 byte(s) are not UTF-8 (first at line 4" in reason
+    assert "declared.txt, line 5: 1 byte(s) are not UTF-8 (first at line 5" in reason
