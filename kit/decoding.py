@@ -26,6 +26,7 @@ import codecs
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,8 @@ _PREFERRED = (
 )  # fmt: skip
 # Box drawing and block elements: what a DOS code page makes of letters.
 _PSEUDO_GRAPHICS = re.compile(r"[\u2500-\u259f]")
-_CJK_START = 0x2E80  # CJK punctuation and letters follow other rules
+# Non-ASCII characters below the CJK blocks (whose punctuation follows other rules).
+_SYMBOL_CANDIDATE = re.compile("[\u00a0\u00a2-\u00be\u00c0-\u2e7f]")
 _CYRILLIC_END = 0x0530
 _PUNCTUATION_AROUND_WORDS = frozenset({"Pi", "Pf", "Pd", "Ps", "Pe"})  # quotes, dashes, brackets
 
@@ -227,7 +229,13 @@ def text_lines(file: Path, *, notes: list[Note] | None = None) -> Iterator[str]:
         notes.extend(detected_notes)
         if encoding.startswith(("utf-16", "utf-32")):
             stream.seek(0)
-            yield from io.StringIO(decode_bytes(stream.read()).text, newline="")
+            try:
+                decoded = decode_bytes(stream.read())
+            except NotText as error:
+                notes.append(Note(f"{error}, not text", "save it as text; it was skipped"))
+                return
+            notes.extend(decoded.notes)
+            yield from io.StringIO(decoded.text, newline="")
             return
         stream.seek(len(bom))
         first_bad, n_bad = None, 0
@@ -370,20 +378,34 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 def _wide_without_bom(sample: bytes) -> str | None:
-    """Return "utf-16-le"/"-be" or "utf-32-le"/"-be" when NUL bytes fall like ASCII in them."""
-    if len(sample) < 8 or sample.count(b"\x00") < len(sample) // 4:
-        return None
+    """Return "utf-16-le"/"-be" or "utf-32-le"/"-be" for marked-less wide text, else None.
+
+    UTF-32 shows as three NUL bytes in four; UTF-16 of an alphabetic script as one byte value
+    (0x00 for Latin, 0x04 for Cyrillic, 0x03 for Greek, ...) in every other position. The
+    reading must then decode and look like text.
+    """
     size = len(sample) // 4 * 4
+    if size < 8:
+        return None
     columns = [sample[offset:size:4].count(0) / (size // 4) for offset in range(4)]
-    candidates = {
-        "utf-32-le": columns[1] > 0.9 and columns[2] > 0.9 and columns[3] > 0.9,
-        "utf-32-be": columns[0] > 0.9 and columns[1] > 0.9 and columns[2] > 0.9,
-        "utf-16-le": min(columns[1], columns[3]) > 0.5 and max(columns[0], columns[2]) < 0.05,
-        "utf-16-be": min(columns[0], columns[2]) > 0.5 and max(columns[1], columns[3]) < 0.05,
-    }
-    for encoding, matches in candidates.items():
-        if matches and _decodes(sample[:size], encoding):
-            return encoding
+    candidates = []
+    if min(columns[1:]) > 0.9:
+        candidates.append("utf-32-le")
+    if min(columns[:3]) > 0.9:
+        candidates.append("utf-32-be")
+    for encoding, high, low in (
+        ("utf-16-le", sample[1:size:2], sample[0:size:2]),
+        ("utf-16-be", sample[0:size:2], sample[1:size:2]),
+    ):
+        value, count = Counter(high).most_common(1)[0]
+        if value < 0x30 and count > 0.5 * len(high) and Counter(low).most_common(1)[0][1] < count:
+            candidates.append(encoding)
+    for encoding in candidates:
+        try:
+            _decode_wide(sample[:size], encoding)
+        except NotText:
+            continue
+        return encoding
     return None
 
 
@@ -459,9 +481,8 @@ def _misread_share(text: str) -> float:
     "zostan¹": Polish read as cp1252), weighted so a few in a paragraph outweigh a tie.
     """
     suspicious = len(_PSEUDO_GRAPHICS.findall(text))
-    for index, char in enumerate(text):
-        if ord(char) < 0xA0 or ord(char) >= _CJK_START or char in "¿¡":
-            continue
+    for found in _SYMBOL_CANDIDATE.finditer(text):
+        index, char = found.start(), found.group()
         category = unicodedata.category(char)
         if category[0] in "LMZ" or category in _PUNCTUATION_AROUND_WORDS:
             continue
@@ -558,6 +579,13 @@ def _as_latin1(error: UnicodeError) -> tuple[str, int]:
 
 _WHATWG_1252 = "kit.whatwg-1252"
 codecs.register_error(_WHATWG_1252, _as_latin1)
+# A lead byte of UTF-8 read as cp1252/latin-1 (Â..ô) followed by a continuation byte read so.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]"
+)
+_MOJIBAKE_LINE_CHARS = 200_000  # longer lines are left as they are (ftfy is slow on them)
 _C1 = re.compile("[\x80-\x9f]")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
@@ -602,26 +630,40 @@ def _cut_binary_tail(decoded: Decoded) -> None:
 
 
 def _repair_mojibake(decoded: Decoded) -> None:
-    """Repair UTF-8-read-as-cp1252 mojibake where ftfy is sure; note what it changed."""
+    """Repair UTF-8-read-as-cp1252 mojibake where ftfy is sure; note what it changed.
+
+    Only lines holding a telltale pair ("Ã©", "â€") are given to ftfy, so clean text costs
+    one regular-expression scan and keeps every character as it was.
+    """
+    if not _MOJIBAKE_HINT.search(decoded.text):
+        return
     import ftfy
 
-    if not ftfy.is_bad(decoded.text):
+    config = _ftfy_config()
+    lines = decoded.text.split("\n")
+    first_line, first_before, first_after, repaired = None, "", "", 0
+    for index, line in enumerate(lines):
+        if len(line) > _MOJIBAKE_LINE_CHARS or not _MOJIBAKE_HINT.search(line):
+            continue
+        fixed = ftfy.fix_text(line, config)
+        if fixed == line:
+            continue
+        if first_line is None:
+            position = next(
+                (i for i, (a, b) in enumerate(zip(line, fixed, strict=False)) if a != b), 0
+            )
+            first_line, first_before, first_after = index + 1, line[position:], fixed[position:]
+        lines[index] = fixed
+        repaired += 1
+    if not repaired:
         return
-    fixed = ftfy.fix_text(decoded.text, _ftfy_config())
-    if fixed == decoded.text:
-        return
-    original = decoded.text
-    position = next(
-        (i for i, (a, b) in enumerate(zip(original, fixed, strict=False)) if a != b),
-        min(len(original), len(fixed)),
-    )
-    decoded.text = fixed
+    decoded.text = "\n".join(lines)
     decoded.notes.append(
         Note(
-            f"mojibake repaired (first at line {line_of(original, position)}: "
-            f"{original[position : position + 12]!r} → {fixed[position : position + 8]!r})",
+            f"mojibake repaired on {repaired} line(s) (first at line {first_line}: "
+            f"{first_before[:12]!r} → {first_after[:8]!r})",
             "check the repaired text; the raw file is unchanged",
-            line=line_of(original, position),
+            line=first_line,
             fatal=False,
         )
     )

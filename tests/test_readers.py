@@ -689,7 +689,7 @@ def test_mojibake_is_repaired_keeping_curly_quotes_and_noted(tmp_path):
     assert documents["raw_text"].tolist() == [article]
     assert "n’étaient" in documents["raw_text"].iloc[0]
     [reason] = problems["reason"].tolist()
-    assert "mojibake repaired (first at line 1" in reason
+    assert "mojibake repaired on 2 line(s) (first at line 1" in reason
 
 
 def test_the_founding_pages_decode_unchanged(seeds_dir):
