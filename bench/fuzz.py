@@ -349,6 +349,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
 
+    # Imported once before the children fork, as one load imports them once.
+    import trafilatura  # noqa: F401
+
     import kit.clean
     import kit.pipeline
     import kit.readers  # noqa: F401
