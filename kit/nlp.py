@@ -156,8 +156,9 @@ def doc_rows(doc: Doc, doc_id: str, lenses: dict) -> dict[str, list[dict]]:
 
 # spaCy refuses a text longer than ``nlp.max_length`` (1,000,000 characters: error E088), since
 # the parser and the entity recogniser need about 1 GB per 100,000 characters. A longer article
-# is parsed in pieces of at most this many characters, cut at paragraph or sentence ends.
-PIECE_CHARS = 100_000
+# is parsed in pieces of at most this many characters, cut at paragraph or sentence ends, each
+# piece read by the lenses on its own: their cost grows faster than a Doc's length.
+PIECE_CHARS = 25_000
 
 
 def split_text(text: str, *, max_chars: int = PIECE_CHARS) -> list[str]:
@@ -189,34 +190,62 @@ def _last_break(window: str) -> int:
     return len(window)
 
 
-def parse(
+def parse_pieces(
     texts: Iterable[str],
     *,
     nlp: Language,
     n_process: int = 1,
     batch_size: int = 32,
-) -> Iterator[Doc]:
-    """Yield one parsed Doc per text, through ``nlp.pipe``, in order.
+) -> Iterator[list[tuple[int, Doc]]]:
+    """Yield, per text in order, its parsed pieces as ``(character offset, Doc)``.
 
-    A text longer than ``nlp.max_length`` is parsed in pieces (:func:`split_text`) joined back
-    into one Doc, whose text and character offsets are those of the whole text.
+    A text up to ``nlp.max_length`` is one piece at offset 0; a longer one is cut by
+    :func:`split_text` and each piece parsed on its own, all in one ``nlp.pipe`` run.
     """
-    from spacy.tokens import Doc
+    piece_chars = min(PIECE_CHARS, nlp.max_length)
 
-    def pieces() -> Iterator[tuple[str, int]]:
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
         for text in texts:
-            chunks = split_text(text) if len(text) > nlp.max_length else [text]
+            chunks = (
+                split_text(text, max_chars=piece_chars) if len(text) > nlp.max_length else [text]
+            )
+            offset = 0
             for chunk in chunks:
-                yield chunk, len(chunks)
+                yield chunk, (offset, len(chunks))
+                offset += len(chunk)
 
-    parsed: list[Doc] = []
-    for doc, count in nlp.pipe(
+    parsed: list[tuple[int, Doc]] = []
+    for doc, (offset, count) in nlp.pipe(
         pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size
     ):
-        parsed.append(doc)
+        parsed.append((offset, doc))
         if len(parsed) == count:
-            yield parsed[0] if count == 1 else Doc.from_docs(parsed, ensure_whitespace=False)
+            yield parsed
             parsed = []
+
+
+def article_rows(pieces: list[tuple[int, Doc]], doc_id: str, lenses: dict) -> dict[str, list[dict]]:
+    """Return the rows of every table for one article parsed in ``pieces`` (see parse_pieces).
+
+    Rows of a later piece are moved to the article's coordinates: every ``*start``/``*end``
+    column (character offsets, in every table and lens) by the piece's offset, ``sent_id`` by
+    the sentences before it.
+    """
+    if len(pieces) == 1:
+        return doc_rows(pieces[0][1], doc_id, lenses)
+    rows: dict[str, list[dict]] = {}
+    sentences_before = 0
+    for offset, doc in pieces:
+        for table, table_rows in doc_rows(doc, doc_id, lenses).items():
+            for row in table_rows:
+                for key, value in row.items():
+                    if key.endswith(("start", "end")) and isinstance(value, int):
+                        row[key] = value + offset
+                if row.get("sent_id", -1) >= 0:
+                    row["sent_id"] += sentences_before
+            rows.setdefault(table, []).extend(table_rows)
+        sentences_before += len(list(doc.sents))
+    return rows
 
 
 def table_columns() -> dict[str, list[str]]:
@@ -239,7 +268,7 @@ def annotate_each(
     ``articles`` needs ``doc_id`` and ``text``; offsets are character offsets into that text.
     """
     lenses = lens_functions()
-    docs = parse(articles["text"], nlp=nlp, n_process=n_process, batch_size=batch_size)
+    parsed = parse_pieces(articles["text"], nlp=nlp, n_process=n_process, batch_size=batch_size)
     bar = tqdm(
         total=len(articles),
         unit="article",
@@ -247,8 +276,8 @@ def annotate_each(
         disable=not progress or len(articles) < 20,
     )
     with bar:
-        for doc_id, doc in zip(articles["doc_id"], docs, strict=True):
-            yield doc_id, doc_rows(doc, doc_id, lenses)
+        for doc_id, pieces in zip(articles["doc_id"], parsed, strict=True):
+            yield doc_id, article_rows(pieces, doc_id, lenses)
             bar.update(1)
 
 
