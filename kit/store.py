@@ -412,22 +412,24 @@ def write_corpus(
     file_hashes = sorted(set(articles["file_hash"]))
     rows = {}
     partitions: dict[str, dict[str, int]] = {}
+    checksums: dict[str, dict[str, str]] = {}
     for name in CORPUS_FRAMES:
         frame = frames[name]
         schema = frame_schema(frame)
         keys = file_of_doc.reindex(frame["doc_id"]).to_numpy() if len(frame) else []
         written = set()
         counts = {}
+        sums = checksums.setdefault(name, {})
         positions = pd.Series(range(len(frame)), dtype="int64")
         for file_hash, index in positions.groupby(keys, sort=True).indices.items():
             part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
-            write_table(filesystem, part_path, frame.iloc[index], schema)
+            sums[file_hash] = write_table(filesystem, part_path, frame.iloc[index], schema)
             written.add(file_hash)
             counts[file_hash] = len(index)
         if not len(frame):
             # An empty frame keeps one empty file, so readers still find its columns.
             part_path = posixpath.join(path, name, f"file={EMPTY}", "part-0.parquet")
-            write_table(filesystem, part_path, frame, schema)
+            sums[EMPTY] = write_table(filesystem, part_path, frame, schema)
             written.add(EMPTY)
             counts[EMPTY] = 0
         _remove_other_partitions(filesystem, posixpath.join(path, name), written)
@@ -446,6 +448,7 @@ def write_corpus(
         "file_hashes": file_hashes,
         "rows": rows,
         "partition_rows": partitions,
+        "partition_sha256": checksums,
     }
     # Rollups first, manifest last: a store with a manifest is whole.
     try:
@@ -484,18 +487,26 @@ def read_manifest(root: str | Path) -> dict | None:
 def check_corpus(root: str | Path) -> list[str]:
     """Return what is wrong with the corpus under ``root`` (empty when every partition is whole).
 
-    Every partition the manifest names must exist with the row count it declares.
+    Every partition the manifest names must exist with the row count it declares and, where the
+    manifest names it, the sha256 of the bytes written.
     """
     manifest = read_manifest(root)
     if manifest is None:
         return [f"{root}: no corpus manifest (load a corpus with kit.load(path, store=...))"]
     filesystem, path = location(root)
     problems = []
+    sha256s = manifest.get("partition_sha256") or {}
     for name, counts in manifest["partition_rows"].items():
         for file_hash, rows in counts.items():
             part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
+            expected = sha256s.get(name, {}).get(file_hash)
             try:
                 found = count_rows(filesystem, part_path)
+                if expected is not None:
+                    read_verified(filesystem, part_path, expected)
+            except Damaged as damage:
+                problems.append(f"{part_path}: {damage.what}")
+                continue
             except (OSError, pa.ArrowException) as error:
                 problems.append(f"{part_path}: unreadable ({error})")
                 continue

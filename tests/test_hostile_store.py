@@ -151,6 +151,20 @@ def test_an_incomplete_part_manifest_is_reported_and_rebuilt(corpus_copy, tmp_pa
     assert str(source_file) in damage_reports(damaged)["reason"].iloc[0], "names the input file"
 
 
+def test_a_flipped_byte_in_a_corpus_partition_is_found_by_check_corpus(corpus_copy, tmp_path):
+    from kit.store import check_corpus
+
+    store = tmp_path / "store"
+    load(corpus_copy, store)
+    partition = sorted(store.glob("mentions/file=*/part-0.parquet"))[0]
+    partition.write_bytes(silent_flip(partition))
+    found = check_corpus(store)
+    assert [problem for problem in found if str(partition) in problem], found
+    assert "checksum mismatch" in found[0]
+    load(corpus_copy, store)
+    assert check_corpus(store) == [], "the next load rewrote it"
+
+
 # ---- snapshots ----------------------------------------------------------------------------------
 
 
