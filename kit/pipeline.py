@@ -145,6 +145,8 @@ def _annotate_local(
         if store is not None:
             store.write(part, tables)
         annotated[(part.file_hash, part.part)] = tables
+    for doc_id, _ in rows:  # reading the stream to its end closes its bar (and spaCy's workers)
+        raise KitError(f"article {doc_id!r} was annotated but belongs to no part")
     return annotated
 
 
