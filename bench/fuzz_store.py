@@ -196,8 +196,9 @@ def main() -> int:
         if not healed:
             outcomes["not healed on the next load"] += 1
             failures.append((described, "not healed on the next load", ""))
-        if number % 20 == 0:
-            print(f"  {number}/{len(trials)} trials, {time.perf_counter() - began:.0f} s",
+        if number % 10 == 0:
+            tally = ", ".join(f"{outcome}: {count}" for outcome, count in sorted(outcomes.items()))
+            print(f"  {number}/{len(trials)} trials, {time.perf_counter() - began:.0f} s ({tally})",
                   file=sys.stderr)  # fmt: skip
     handled = outcomes["equal, nothing to report"] + outcomes["reported and rebuilt"]
     failed = outcomes["crash"] + outcomes["silent change"] + outcomes["reported but wrong"]
