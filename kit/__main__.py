@@ -20,6 +20,7 @@ def annotate(arguments: argparse.Namespace) -> int:
         arguments.path,
         model=arguments.model,
         n_process=arguments.n_process,
+        batch_size=arguments.batch_size,
         store=arguments.store,
         engine=arguments.engine,
         scheduler=arguments.scheduler,
@@ -67,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     annotate_parser.add_argument("--model", default=None, help="spaCy model name")
     annotate_parser.add_argument("--n-process", type=int, default=1, help="processes for spaCy")
+    annotate_parser.add_argument(
+        "--batch-size", type=int, default=32, help="articles per spaCy batch (local engine)"
+    )
     annotate_parser.add_argument(
         "--store", default=None, help="store folder or fsspec URL (default: the cache only)"
     )

@@ -15,7 +15,7 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,15 +154,145 @@ def doc_rows(doc: Doc, doc_id: str, lenses: dict) -> dict[str, list[dict]]:
     return rows
 
 
-def parse(
+# spaCy refuses a text longer than ``nlp.max_length`` (1,000,000 characters: error E088), since
+# the parser and the entity recogniser need about 1 GB per 100,000 characters. A longer article
+# is parsed in pieces of at most this many characters, cut at paragraph or sentence ends, each
+# piece read by the lenses on its own: their cost grows faster than a Doc's length.
+PIECE_CHARS = 25_000
+
+
+def split_text(text: str, *, max_chars: int = PIECE_CHARS) -> list[str]:
+    r"""Return ``text`` cut into pieces of at most ``max_chars`` that join back into it.
+
+    Each cut falls after the last paragraph break in reach, else the last line break, else
+    the last sentence end, else the last space (a run without any is cut at ``max_chars``).
+
+    >>> split_text("One two.\n\nThree four. Five six.", max_chars=20)
+    ['One two.\n\n', 'Three four. ', 'Five six.']
+    """
+    pieces = []
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = _last_break(window)
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _last_break(window: str) -> int:
+    """Return where to cut ``window``: just after its last paragraph, line, sentence or word."""
+    for marker in ("\n\n", "\n", ". ", "? ", "! ", " "):
+        position = window.rfind(marker, len(window) // 4)
+        if position >= 0:
+            return position + len(marker)
+    return len(window)
+
+
+def parse_pieces(
     texts: Iterable[str],
     *,
     nlp: Language,
     n_process: int = 1,
     batch_size: int = 32,
-) -> Iterator[Doc]:
-    """Yield one parsed Doc per text, through ``nlp.pipe``."""
-    yield from nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+) -> Iterator[list[tuple[int, Doc]]]:
+    """Yield, per text in order, its parsed pieces as ``(character offset, Doc)``.
+
+    A text up to ``nlp.max_length`` is one piece at offset 0; a longer one is cut by
+    :func:`split_text` and each piece parsed on its own, all in one ``nlp.pipe`` run.
+    """
+    piece_chars = min(PIECE_CHARS, nlp.max_length)
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+        for text in texts:
+            chunks = (
+                split_text(text, max_chars=piece_chars) if len(text) > nlp.max_length else [text]
+            )
+            offset = 0
+            for chunk in chunks:
+                yield chunk, (offset, len(chunks))
+                offset += len(chunk)
+
+    parsed: list[tuple[int, Doc]] = []
+    for doc, (offset, count) in nlp.pipe(
+        pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size
+    ):
+        parsed.append((offset, doc))
+        if len(parsed) == count:
+            yield parsed
+            parsed = []
+
+
+def article_rows(pieces: list[tuple[int, Doc]], doc_id: str, lenses: dict) -> dict[str, list[dict]]:
+    """Return the rows of every table for one article parsed in ``pieces`` (see parse_pieces).
+
+    Rows of a later piece are moved to the article's coordinates: every ``*start``/``*end``
+    column (character offsets, in every table and lens) by the piece's offset, ``sent_id`` by
+    the sentences before it.
+    """
+    if len(pieces) == 1:
+        return doc_rows(pieces[0][1], doc_id, lenses)
+    rows: dict[str, list[dict]] = {}
+    sentences_before = 0
+    for offset, doc in pieces:
+        for table, table_rows in doc_rows(doc, doc_id, lenses).items():
+            for row in table_rows:
+                for key, value in row.items():
+                    if key.endswith(("start", "end")) and isinstance(value, int):
+                        row[key] = value + offset
+                if row.get("sent_id", -1) >= 0:
+                    row["sent_id"] += sentences_before
+            rows.setdefault(table, []).extend(table_rows)
+        sentences_before += len(list(doc.sents))
+    return rows
+
+
+def table_columns() -> dict[str, list[str]]:
+    """Return {table: columns} of the annotation tables (sentences, entities, lens spans)."""
+    columns = {"sentences": SENTENCE_COLUMNS, "entities": ENTITY_COLUMNS}
+    columns.update({table: ["doc_id", *cols] for table, (cols, _) in lens_functions().items()})
+    return columns
+
+
+def annotate_each(
+    articles: pd.DataFrame,
+    *,
+    nlp: Language,
+    n_process: int = 1,
+    batch_size: int = 32,
+    progress: bool = True,
+) -> Iterator[tuple[str, dict[str, list[dict]]]]:
+    """Yield ``(doc_id, rows of every table)`` per article, in order, as spaCy finishes each.
+
+    ``articles`` needs ``doc_id`` and ``text``; offsets are character offsets into that text.
+    """
+    lenses = lens_functions()
+    parsed = parse_pieces(articles["text"], nlp=nlp, n_process=n_process, batch_size=batch_size)
+    bar = tqdm(
+        total=len(articles),
+        unit="article",
+        desc="spaCy",
+        disable=not progress or len(articles) < 20,
+    )
+    with bar:
+        for doc_id, pieces in zip(articles["doc_id"], parsed, strict=True):
+            yield doc_id, article_rows(pieces, doc_id, lenses)
+            bar.update(1)
+
+
+def tables_of(rows_per_article: Iterable[Mapping[str, list[dict]]]) -> dict[str, pd.DataFrame]:
+    """Return the annotation tables built from the rows of each article (columns kept if empty).
+
+    >>> tables_of([])["entities"].columns.tolist()
+    ['doc_id', 'sent_id', 'start', 'end', 'text', 'label']
+    """
+    columns = table_columns()
+    collected: dict[str, list[dict]] = {table: [] for table in columns}
+    for rows in rows_per_article:
+        for table, table_rows in rows.items():
+            collected[table].extend(table_rows)
+    return {table: pd.DataFrame(collected[table], columns=columns[table]) for table in columns}
 
 
 def annotate(
@@ -185,20 +315,7 @@ def annotate(
         >>> tables["entities"][["text", "label"]].values.tolist()
         [['Putin', 'PERSON'], ['Xi', 'PERSON']]
     """
-    lenses = lens_functions()
-    columns = {"sentences": SENTENCE_COLUMNS, "entities": ENTITY_COLUMNS}
-    columns.update({table: ["doc_id", *cols] for table, (cols, _) in lenses.items()})
-    collected: dict[str, list[dict]] = {table: [] for table in columns}
-    docs = parse(articles["text"], nlp=nlp, n_process=n_process, batch_size=batch_size)
-    bar = tqdm(
-        total=len(articles),
-        unit="article",
-        desc="spaCy",
-        disable=not progress or len(articles) < 20,
+    rows = annotate_each(
+        articles, nlp=nlp, n_process=n_process, batch_size=batch_size, progress=progress
     )
-    with bar:
-        for doc_id, doc in zip(articles["doc_id"], docs, strict=True):
-            for table, rows in doc_rows(doc, doc_id, lenses).items():
-                collected[table].extend(rows)
-            bar.update(1)
-    return {table: pd.DataFrame(collected[table], columns=columns[table]) for table in columns}
+    return tables_of(article_rows for _, article_rows in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sys
 import time
 from collections.abc import Mapping
@@ -15,18 +16,16 @@ from kit import clean, entities, nlp, readers
 from kit.corpus import ARTICLE_COLUMNS, Corpus
 from kit.documents import ProblemLog
 from kit.errors import InputError, KitError, input_msg, value_invalid_msg
+from kit.snapshots import SNAPSHOT_FRAMES, read_snapshot, snapshot_key, write_snapshot
 from kit.store import (
     CORPUS_FRAMES,
     PART_WORDS,
-    SNAPSHOT_FRAMES,
+    Damaged,
     Part,
     Store,
     default_store,
     plan_parts,
-    read_snapshot,
-    snapshot_key,
     write_corpus,
-    write_snapshot,
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -43,8 +42,7 @@ def _combine(
 ) -> dict[str, pd.DataFrame]:
     """Return each NLP table of all parts, concatenated in reading order."""
     if not parts:  # nothing to annotate: empty tables with their columns
-        empty = pd.DataFrame({"doc_id": [], "text": []})
-        return nlp.annotate(empty, nlp=nlp.load_model(), progress=False)
+        return nlp.tables_of([])
     combined = {}
     for name in nlp_table_names():
         frames = [tables_by_part[(part.file_hash, part.part)][name] for part in parts]
@@ -72,56 +70,104 @@ def _split_by_part(
     return by_part
 
 
+def damage_problem(damage: Damaged, what: str) -> dict:
+    """Return the problem row reporting damage to the kit's own files, which was rebuilt."""
+    return {
+        "path": damage.path,
+        "line": None,
+        "reason": input_msg(
+            damage.path,
+            f"{what} was damaged ({damage.what})",
+            fix="it was not used: it was built again and rewritten",
+        ),
+    }
+
+
+def _cached_parts(
+    store: Store | None, parts: list[Part], articles: pd.DataFrame
+) -> tuple[dict[tuple[str, int], dict[str, pd.DataFrame]], list[Part], list[dict]]:
+    """Return (tables of the parts whole in ``store``, the parts to annotate, damage found).
+
+    A damaged part is reported, its manifest removed (no reader takes it for whole), and it
+    is annotated again.
+    """
+    if store is None:
+        return {}, list(parts), []
+    input_path = articles.drop_duplicates("file_hash").set_index("file_hash")["path"]
+    tables_by_part = {}
+    missing, damage = [], []
+    for part in parts:
+        try:
+            cached = store.read(part)
+        except Damaged as error:
+            store.discard(part)
+            what = f"the annotation cache of {input_path.get(part.file_hash)} (part {part.part})"
+            damage.append(damage_problem(error, what))
+            cached = None
+        if cached is None:
+            missing.append(part)
+        else:
+            tables_by_part[(part.file_hash, part.part)] = cached
+    return tables_by_part, missing, damage
+
+
 def _annotate_local(
     articles: pd.DataFrame,
-    parts: list[Part],
+    missing: list[Part],
     *,
     model: str,
     store: Store | None,
     n_process: int,
     batch_size: int,
     progress: bool,
-) -> tuple[dict[str, pd.DataFrame], list[Part]]:
-    """Return the NLP tables of ``articles`` and the parts annotated (one ``nlp.pipe`` run)."""
-    tables_by_part: dict[tuple[str, int], Mapping[str, pd.DataFrame]] = {}
-    missing = []
-    for part in parts:
-        cached = store.read(part) if store is not None else None
-        if cached is None:
-            missing.append(part)
-        else:
-            tables_by_part[(part.file_hash, part.part)] = cached
-    if missing:
-        doc_ids = {doc_id for part in missing for doc_id in part.doc_ids}
-        stale = articles[articles["doc_id"].isin(doc_ids)]
-        fresh = nlp.annotate(
-            stale,
-            nlp=nlp.load_model(model),
-            n_process=n_process,
-            batch_size=batch_size,
-            progress=progress,
+) -> dict[tuple[str, int], dict[str, pd.DataFrame]]:
+    """Return {(file hash, part): tables} of the ``missing`` parts, annotated in one run.
+
+    Each part is written to ``store`` as soon as its last article is parsed, so a run that is
+    killed keeps what it finished and the next run annotates only the rest.
+    """
+    if not missing:
+        return {}
+    doc_ids = [doc_id for part in missing for doc_id in part.doc_ids]
+    stale = articles.set_index("doc_id").loc[doc_ids, ["text"]].reset_index()
+    rows = nlp.annotate_each(
+        stale,
+        nlp=nlp.load_model(model),
+        n_process=n_process,
+        batch_size=batch_size,
+        progress=progress,
+    )
+    annotated = {}
+    for part in missing:
+        tables = nlp.tables_of(
+            article_rows for _, article_rows in itertools.islice(rows, len(part.doc_ids))
         )
-        annotated = _split_by_part(fresh, missing)
-        for part in missing:
-            tables = annotated[(part.file_hash, part.part)]
-            if store is not None:
-                store.write(part, tables)
-            tables_by_part[(part.file_hash, part.part)] = tables
-    return _combine(tables_by_part, parts), missing
+        if store is not None:
+            store.write(part, tables)
+        annotated[(part.file_hash, part.part)] = tables
+    for doc_id, _ in rows:  # reading the stream to its end closes its bar (and spaCy's workers)
+        raise KitError(f"article {doc_id!r} was annotated but belongs to no part")
+    return annotated
 
 
-def _read_parts(store: Store, parts: list[Part]) -> dict[str, pd.DataFrame]:
-    """Return the NLP tables of every part, read back from the store."""
+def _read_parts(store: Store, parts: list[Part]) -> dict[tuple[str, int], dict[str, pd.DataFrame]]:
+    """Return {(file hash, part): tables} of ``parts``, read back from the store after a run."""
     tables_by_part = {}
     for part in parts:
-        tables = store.read(part)
+        try:
+            tables = store.read(part)
+        except Damaged as error:
+            raise KitError(
+                f"{store.folder}: part {part.part} of file {part.file_hash} was damaged "
+                f"after annotation ({error}); run the load again to redo it"
+            ) from error
         if tables is None:
             raise KitError(
                 f"{store.folder}: part {part.part} of file {part.file_hash} is "
                 "missing after annotation; run the load again to redo it"
             )
         tables_by_part[(part.file_hash, part.part)] = tables
-    return _combine(tables_by_part, parts)
+    return tables_by_part
 
 
 def nlp_table_names() -> list[str]:
@@ -314,6 +360,7 @@ def load(
     model_name = nlp.resolve_model_name(model)
     model_id = nlp.model_id_of(model_name)  # from meta.json: a cached load never loads spaCy
     snapshot = None
+    damage: list[dict] = []  # the kit's own files found damaged (and rebuilt)
     if cache and store is None:
         # The whole loaded corpus is kept too: a warm load of unchanged files reads it back
         # instead of cleaning the pages and building the mentions again.
@@ -326,7 +373,11 @@ def load(
         }
         key = snapshot_key(readers.fingerprint(root), model=model_id, options=options)
         snapshot = f"{default_store()}/snapshots/{key}"
-        frames = read_snapshot(snapshot)
+        try:
+            frames = read_snapshot(snapshot)
+        except Damaged as error:  # reported, then rebuilt below and written again
+            damage.append(damage_problem(error, f"the snapshot of this corpus ({snapshot})"))
+            frames = None
         if frames is not None:
             return _from_snapshot(frames, root=root, model_id=model_id, began=began,
                                   progress=progress, stance=stance)  # fmt: skip
@@ -348,6 +399,8 @@ def load(
         )
     parts = plan_parts(articles, words=partition_words)
     annotate_began = time.perf_counter()
+    tables_by_part, missing, part_damage = _cached_parts(cache_store, parts, articles)
+    damage += part_damage
     if engine == "dask":
         if cache_store is None:
             raise KitError("engine='dask' writes its parts to the store; drop cache=False")
@@ -362,17 +415,21 @@ def load(
             n_workers=n_workers,
             progress=progress,
         )
-        tables = _read_parts(cache_store, parts)
+        tables_by_part.update(_read_parts(cache_store, missing))
     else:
-        tables, annotated = _annotate_local(
-            articles,
-            parts,
-            model=model_name,
-            store=cache_store,
-            n_process=n_process,
-            batch_size=batch_size,
-            progress=progress,
+        annotated = missing
+        tables_by_part.update(
+            _annotate_local(
+                articles,
+                missing,
+                model=model_name,
+                store=cache_store,
+                n_process=n_process,
+                batch_size=batch_size,
+                progress=progress,
+            )
         )
+    tables = _combine(tables_by_part, parts)
     annotate_seconds = time.perf_counter() - annotate_began
     annotated_files = {part.file_hash for part in annotated}
     all_files = {part.file_hash for part in parts}
@@ -407,7 +464,7 @@ def load(
         dropped=dropped,
         sentences=tables["sentences"],
         mentions=mentions,
-        problems=_problems_frame(read_problems, clean_problems),
+        problems=_problems_frame(read_problems, [*clean_problems, *damage]),
         meta=meta,
         stance_method=stance,
         **lenses,
@@ -426,7 +483,10 @@ def load(
         )
         meta["seconds"] = round(time.perf_counter() - began, 2)
     if snapshot is not None:
-        write_snapshot(snapshot, {name: getattr(corpus, name) for name in SNAPSHOT_FRAMES})
+        # The snapshot keeps the input's problems only: the damage it reports was healed.
+        kept = {name: getattr(corpus, name) for name in SNAPSHOT_FRAMES}
+        kept["problems"] = _problems_frame(read_problems, clean_problems)
+        write_snapshot(snapshot, kept)
     if progress and len(corpus.problems):
         print(f"{len(corpus.problems)} input problem(s): see corpus.problems", file=sys.stderr)
     if lazy:

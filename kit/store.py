@@ -20,14 +20,17 @@ The NLP cache holds what spaCy produced per input file, split into parts of a fe
 thousands of words (the unit of work of an annotation run), for one model and one version of
 the extraction code (``<pipeline>``, a hash of that code). It is shared by every corpus loaded
 into the root. A part's manifest is written after its tables and names the hash of every
-article's clean text and every table's row count: a part without one, with a missing or
-truncated table, or whose articles changed, is annotated again. Local files are written under a
-temporary name and renamed; on object storage each object appears whole when written.
+article's clean text and the sha256 of every table's bytes, and carries a checksum of its own:
+a part without one, or whose articles changed, is annotated again; a part whose manifest or
+tables are not what was written (a flipped byte, a truncation, a missing table) raises
+:class:`Damaged` on reading, so the load reports it and annotates it again: damaged bytes are
+never served. Local files are written under a temporary name and renamed; on object storage
+each object appears whole when written.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import hashlib
 import json
 import os
@@ -106,18 +109,105 @@ def write_table(
     schema: pa.Schema | None = None,
     *,
     row_group_size: int | None = None,
-) -> None:
-    """Write ``frame`` as one Parquet file at ``path`` (atomically), with ``schema`` if given."""
+) -> str:
+    """Write ``frame`` as one Parquet file at ``path`` (atomically); return its bytes' sha256."""
     table = pa.Table.from_pandas(frame.reset_index(drop=True), schema=schema, preserve_index=False)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", row_group_size=row_group_size)
-    write_bytes(filesystem, path, sink.getvalue().to_pybytes())
+    payload = sink.getvalue().to_pybytes()
+    write_bytes(filesystem, path, payload)
+    return hashlib.sha256(payload).hexdigest()
 
 
 def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame:
     """Return the Parquet file at ``path`` as a DataFrame."""
     with filesystem.open(path, "rb") as handle:
         return pq.read_table(handle).to_pandas()
+
+
+# ---- checksums: what the kit reads back from its own files is what it wrote --------------------
+
+
+class Damaged(Exception):
+    """A file of the kit's own store that is not what the kit wrote there.
+
+    ``path`` names the file, ``what`` says what is wrong with it ("checksum mismatch", ...).
+    """
+
+    def __init__(self, path: str, what: str):
+        super().__init__(f"{path}: {what}")
+        self.path = path
+        self.what = what
+
+
+def read_verified(filesystem: fsspec.AbstractFileSystem, path: str, sha256: str) -> pd.DataFrame:
+    """Return the Parquet file at ``path`` as a DataFrame if its bytes have this ``sha256``.
+
+    Raises :class:`Damaged` when the file is missing, its bytes differ, or they do not decode.
+    Hashing the bytes costs little next to decoding them.
+    """
+    try:
+        with filesystem.open(path, "rb") as handle:
+            payload = handle.read()
+    except FileNotFoundError as error:
+        raise Damaged(path, "missing") from error
+    except OSError as error:
+        raise Damaged(path, f"unreadable ({error})") from error
+    if hashlib.sha256(payload).hexdigest() != sha256:
+        raise Damaged(path, f"checksum mismatch ({len(payload):,} bytes, not those written)")
+    try:
+        return pq.read_table(pa.BufferReader(payload)).to_pandas()
+    except (pa.ArrowException, ValueError, OSError) as error:  # written so by a faulty writer
+        raise Damaged(path, f"unreadable Parquet ({error})") from error
+
+
+def _canonical(record: Mapping[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+
+
+def seal(record: Mapping[str, Any]) -> bytes:
+    """Return ``record`` as JSON carrying the sha256 of its own content (see :func:`unseal`).
+
+    >>> unseal(seal({"rows": {"sentences": 3}}), "m.json")
+    {'rows': {'sentences': 3}}
+    """
+    plain = json.loads(json.dumps(record, default=str))
+    return json.dumps(
+        {**plain, "sha256": hashlib.sha256(_canonical(plain)).hexdigest()}, indent=1
+    ).encode()
+
+
+def unseal(payload: bytes, path: str) -> dict:
+    """Return the record sealed by :func:`seal`; raise :class:`Damaged` if it is not whole."""
+    try:
+        record = json.loads(payload)
+        claimed = record.pop("sha256")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise Damaged(
+            path, "not a manifest the kit wrote (unreadable or without its checksum)"
+        ) from error
+    if not isinstance(claimed, str) or hashlib.sha256(_canonical(record)).hexdigest() != claimed:
+        raise Damaged(path, "checksum mismatch (the manifest was changed after it was written)")
+    return record
+
+
+def read_sealed(filesystem: fsspec.AbstractFileSystem, path: str) -> dict | None:
+    """Return the sealed manifest at ``path``, None if there is none; raise :class:`Damaged`."""
+    try:
+        with filesystem.open(path, "rb") as handle:
+            payload = handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise Damaged(path, f"unreadable ({error})") from error
+    return unseal(payload, path)
+
+
+def required(record: Mapping[str, Any], path: str, **types: type) -> None:
+    """Raise :class:`Damaged` unless ``record`` has every key of ``types``, of that type."""
+    for key, kind in types.items():
+        if not isinstance(record.get(key), kind):
+            raise Damaged(path, f"incomplete manifest (no valid {key!r})")
 
 
 def count_rows(filesystem: fsspec.AbstractFileSystem, path: str) -> int:
@@ -211,39 +301,61 @@ class Store:
         return posixpath.join(self.path, table, f"file={file_hash}", f"part-{part}.parquet")
 
     def read(self, part: Part) -> dict[str, pd.DataFrame] | None:
-        """Return the cached tables of one part, or None if missing, partial or stale."""
-        try:
-            with self.filesystem.open(self._manifest_path(part.file_hash, part.part)) as handle:
-                manifest = json.loads(handle.read())
-            expected = dict(zip(part.doc_ids, part.text_hashes, strict=True))
-            if manifest["text_hashes"] != expected:
-                return None
-            tables = {}
-            for table, rows in manifest["rows"].items():
-                path = self._table_path(table, part.file_hash, part.part)
-                if count_rows(self.filesystem, path) != rows:
-                    return None
-                tables[table] = read_table(self.filesystem, path)
-            return tables
-        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        """Return the cached tables of one part, or None if it is not there or its articles changed.
+
+        Raises :class:`Damaged` when the part is there but its manifest or a table is not what
+        was written (see :meth:`discard`).
+        """
+        manifest_path = self._manifest_path(part.file_hash, part.part)
+        manifest = self._manifest(part)
+        if manifest is None:
             return None
+        tables = {}
+        for table, sha256 in manifest["checksums"].items():
+            path = self._table_path(table, part.file_hash, part.part)
+            frame = read_verified(self.filesystem, path, sha256)
+            if len(frame) != manifest["rows"].get(table):
+                raise Damaged(
+                    path, f"{len(frame)} rows, the manifest says {manifest['rows'].get(table)}"
+                )
+            tables[table] = frame
+        if set(tables) != set(manifest["rows"]):
+            raise Damaged(manifest_path, "incomplete manifest (tables and row counts differ)")
+        return tables
+
+    def _manifest(self, part: Part) -> dict | None:
+        """Return the part's manifest if it is for these articles, else None; or raise Damaged."""
+        path = self._manifest_path(part.file_hash, part.part)
+        manifest = read_sealed(self.filesystem, path)
+        if manifest is None:
+            return None
+        required(manifest, path, text_hashes=dict, rows=dict, checksums=dict)
+        if manifest["text_hashes"] != dict(zip(part.doc_ids, part.text_hashes, strict=True)):
+            return None  # written for other articles (the cleaning changed): annotate again
+        return manifest
 
     def is_complete(self, part: Part) -> bool:
-        """Return whether ``part`` has a manifest matching its articles (tables not opened)."""
+        """Return whether ``part`` has a whole manifest for its articles (tables not opened)."""
         try:
-            with self.filesystem.open(self._manifest_path(part.file_hash, part.part)) as handle:
-                manifest = json.loads(handle.read())
-            return manifest["text_hashes"] == dict(zip(part.doc_ids, part.text_hashes, strict=True))
-        except (OSError, ValueError, KeyError, TypeError):
+            return self._manifest(part) is not None
+        except Damaged:
             return False
 
+    def discard(self, part: Part) -> None:
+        """Remove the manifest of ``part``, so that every reader sees it as not annotated."""
+        path = self._manifest_path(part.file_hash, part.part)
+        with contextlib.suppress(FileNotFoundError):
+            self.filesystem.rm(path)
+
     def write(self, part: Part, tables: Mapping[str, pd.DataFrame]) -> None:
-        """Write the tables of one part, then its manifest."""
-        manifest_path = self._manifest_path(part.file_hash, part.part)
-        if self.filesystem.exists(manifest_path):
-            self.filesystem.rm(manifest_path)
-        for table, frame in tables.items():
-            write_table(self.filesystem, self._table_path(table, part.file_hash, part.part), frame)
+        """Write the tables of one part, then its manifest (with their checksums)."""
+        self.discard(part)
+        checksums = {
+            table: write_table(
+                self.filesystem, self._table_path(table, part.file_hash, part.part), frame
+            )
+            for table, frame in tables.items()
+        }
         manifest = {
             "kit_version": self.kit_version,
             "model": self.model,
@@ -254,8 +366,9 @@ class Store:
             "written": datetime.now(UTC).isoformat(timespec="seconds"),
             "text_hashes": dict(zip(part.doc_ids, part.text_hashes, strict=True)),
             "rows": {table: len(frame) for table, frame in tables.items()},
+            "checksums": checksums,
         }
-        write_bytes(self.filesystem, manifest_path, json.dumps(manifest, indent=1).encode())
+        write_bytes(self.filesystem, self._manifest_path(part.file_hash, part.part), seal(manifest))
 
     def hashes(self) -> list[str]:
         """Return the file hashes with at least one finished part in this cache."""
@@ -299,22 +412,24 @@ def write_corpus(
     file_hashes = sorted(set(articles["file_hash"]))
     rows = {}
     partitions: dict[str, dict[str, int]] = {}
+    checksums: dict[str, dict[str, str]] = {}
     for name in CORPUS_FRAMES:
         frame = frames[name]
         schema = frame_schema(frame)
         keys = file_of_doc.reindex(frame["doc_id"]).to_numpy() if len(frame) else []
         written = set()
         counts = {}
+        sums = checksums.setdefault(name, {})
         positions = pd.Series(range(len(frame)), dtype="int64")
         for file_hash, index in positions.groupby(keys, sort=True).indices.items():
             part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
-            write_table(filesystem, part_path, frame.iloc[index], schema)
+            sums[file_hash] = write_table(filesystem, part_path, frame.iloc[index], schema)
             written.add(file_hash)
             counts[file_hash] = len(index)
         if not len(frame):
             # An empty frame keeps one empty file, so readers still find its columns.
             part_path = posixpath.join(path, name, f"file={EMPTY}", "part-0.parquet")
-            write_table(filesystem, part_path, frame, schema)
+            sums[EMPTY] = write_table(filesystem, part_path, frame, schema)
             written.add(EMPTY)
             counts[EMPTY] = 0
         _remove_other_partitions(filesystem, posixpath.join(path, name), written)
@@ -333,6 +448,7 @@ def write_corpus(
         "file_hashes": file_hashes,
         "rows": rows,
         "partition_rows": partitions,
+        "partition_sha256": checksums,
     }
     # Rollups first, manifest last: a store with a manifest is whole.
     try:
@@ -371,18 +487,26 @@ def read_manifest(root: str | Path) -> dict | None:
 def check_corpus(root: str | Path) -> list[str]:
     """Return what is wrong with the corpus under ``root`` (empty when every partition is whole).
 
-    Every partition the manifest names must exist with the row count it declares.
+    Every partition the manifest names must exist with the row count it declares and, where the
+    manifest names it, the sha256 of the bytes written.
     """
     manifest = read_manifest(root)
     if manifest is None:
         return [f"{root}: no corpus manifest (load a corpus with kit.load(path, store=...))"]
     filesystem, path = location(root)
     problems = []
+    sha256s = manifest.get("partition_sha256") or {}
     for name, counts in manifest["partition_rows"].items():
         for file_hash, rows in counts.items():
             part_path = posixpath.join(path, name, f"file={file_hash}", "part-0.parquet")
+            expected = sha256s.get(name, {}).get(file_hash)
             try:
                 found = count_rows(filesystem, part_path)
+                if expected is not None:
+                    read_verified(filesystem, part_path, expected)
+            except Damaged as damage:
+                problems.append(f"{part_path}: {damage.what}")
+                continue
             except (OSError, pa.ArrowException) as error:
                 problems.append(f"{part_path}: unreadable ({error})")
                 continue
@@ -394,66 +518,3 @@ def check_corpus(root: str | Path) -> list[str]:
 def is_store(root: str | Path) -> bool:
     """Return whether ``root`` holds a whole corpus (a manifest written by ``write_corpus``)."""
     return read_manifest(root) is not None
-
-
-# ---- snapshots: a whole loaded corpus, for warm loads ------------------------------------------
-SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
-
-
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """Return a hash of the kit's code and tables: a snapshot made by other code is not reused."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *package.glob("*.csv")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def snapshot_key(fingerprint: str, *, model: str, options: Mapping[str, Any]) -> str:
-    """Return the key of a loaded corpus: its files, the model, the code and the load options."""
-    described = json.dumps(
-        {"files": fingerprint, "model": model, "code": code_version(), "options": options},
-        sort_keys=True,
-        default=repr,
-    )
-    return hashlib.sha256(described.encode()).hexdigest()[:24]
-
-
-def write_snapshot(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Write the frames of a loaded corpus under ``folder``, then a manifest of row counts."""
-    filesystem, path = location(folder)
-    for name, frame in frames.items():
-        write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
-    manifest = {
-        "format": STORE_FORMAT,
-        "rows": {name: len(frame) for name, frame in frames.items()},
-        # Parquet has no "Python objects": remember which columns were, to give them back so.
-        "objects": {
-            name: [column for column in frame if frame[column].dtype == object]
-            for name, frame in frames.items()
-        },
-    }
-    write_bytes(filesystem, posixpath.join(path, MANIFEST), json.dumps(manifest).encode())
-
-
-def read_snapshot(folder: str | Path) -> dict[str, pd.DataFrame] | None:
-    """Return the frames written by :func:`write_snapshot`, or None if missing or damaged."""
-    filesystem, path = location(folder)
-    try:
-        with filesystem.open(posixpath.join(path, MANIFEST)) as handle:
-            manifest = json.loads(handle.read())
-        rows = manifest["rows"]
-        frames = {
-            name: read_table(filesystem, posixpath.join(path, f"{name}.parquet")) for name in rows
-        }
-    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
-        return None
-    if any(len(frames[name]) != count for name, count in rows.items()):
-        return None
-    for name, columns in manifest.get("objects", {}).items():
-        for column in columns:
-            values = frames[name][column].astype(object)
-            frames[name][column] = values.where(values.notna(), None)
-    return frames

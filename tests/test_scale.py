@@ -196,3 +196,25 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
     assert "interrupted: finished parts are in the store" in err
     assert "Traceback" not in err
     assert_resumes(basil_subset, local_corpus, tmp_path / "store", capfd)
+
+
+def test_dask_rebuilds_a_damaged_part_instead_of_failing_every_load(
+    basil_subset, local_corpus, tmp_path
+):
+    # A copy of the local engine's store, then a table whose manifest is intact is damaged.
+    store = tmp_path / "store"
+    shutil.copytree(local_corpus.meta["store"], store)
+    table = sorted(store.glob("cache/*/sentences/file=*/part-*.parquet"))[0]
+    table.write_bytes(table.read_bytes()[:-30])
+    corpus = kit.load(
+        basil_subset,
+        store=store,
+        engine="dask",
+        n_workers=1,
+        partition_words=PARTITION_WORDS,
+        progress=False,
+    )
+    assert corpus.meta["parts annotated"] == 1
+    reports = corpus.problems[corpus.problems["reason"].str.contains("was damaged")]
+    assert list(reports["path"]) == [str(table)]
+    assert_same_frames(local_corpus, corpus)

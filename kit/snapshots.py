@@ -1,0 +1,113 @@
+"""Snapshots: a whole loaded corpus, kept in the default cache for warm loads.
+
+``kit.load(path)`` without ``store=`` keeps the frames it returns under
+``$KIT_STORE/snapshots/<key>/`` (one Parquet file per frame and a manifest), keyed by the input
+files' names and contents, the model, the kit's code and the load options. The manifest names
+each frame's row count and the sha256 of its file's bytes and carries a checksum of its own, so
+a snapshot that is not what was written is never read back: :func:`read_snapshot` raises
+:class:`kit.store.Damaged`, the load reports it in ``corpus.problems``, rebuilds the corpus from
+the NLP cache and writes the snapshot again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.store import (
+    CORPUS_FRAMES,
+    MANIFEST,
+    STORE_FORMAT,
+    Damaged,
+    location,
+    read_sealed,
+    read_verified,
+    required,
+    seal,
+    write_bytes,
+    write_table,
+)
+
+SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return a hash of the kit's code and tables: a snapshot made by other code is not reused."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *package.glob("*.csv")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot_key(fingerprint: str, *, model: str, options: Mapping[str, Any]) -> str:
+    """Return the key of a loaded corpus: its files, the model, the code and the load options."""
+    described = json.dumps(
+        {"files": fingerprint, "model": model, "code": code_version(), "options": options},
+        sort_keys=True,
+        default=repr,
+    )
+    return hashlib.sha256(described.encode()).hexdigest()[:24]
+
+
+def write_snapshot(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Write the frames of a loaded corpus under ``folder``, then their manifest (sealed)."""
+    filesystem, path = location(folder)
+    manifest_path = posixpath.join(path, MANIFEST)
+    if filesystem.exists(manifest_path):
+        filesystem.rm(manifest_path)
+    checksums = {
+        name: write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
+        for name, frame in frames.items()
+    }
+    manifest = {
+        "format": STORE_FORMAT,
+        "rows": {name: len(frame) for name, frame in frames.items()},
+        "checksums": checksums,
+        # Parquet has no "Python objects": remember which columns were, to give them back so.
+        "objects": {
+            name: [column for column in frame if frame[column].dtype == object]
+            for name, frame in frames.items()
+        },
+    }
+    write_bytes(filesystem, manifest_path, seal(manifest))
+
+
+def read_snapshot(folder: str | Path) -> dict[str, pd.DataFrame] | None:
+    """Return the frames written by :func:`write_snapshot`, or None if there is no snapshot.
+
+    Raises :class:`kit.store.Damaged` when the snapshot is there but not what was written.
+    """
+    filesystem, path = location(folder)
+    manifest_path = posixpath.join(path, MANIFEST)
+    manifest = read_sealed(filesystem, manifest_path)
+    if manifest is None:
+        return None
+    required(manifest, manifest_path, rows=dict, checksums=dict, objects=dict)
+    if set(manifest["rows"]) != set(SNAPSHOT_FRAMES) or set(manifest["checksums"]) != set(
+        SNAPSHOT_FRAMES
+    ):
+        raise Damaged(manifest_path, "incomplete manifest (not every frame is named)")
+    frames = {}
+    for name in SNAPSHOT_FRAMES:
+        frame_path = posixpath.join(path, f"{name}.parquet")
+        frame = read_verified(filesystem, frame_path, manifest["checksums"][name])
+        if len(frame) != manifest["rows"][name]:
+            raise Damaged(
+                frame_path, f"{len(frame)} rows, the manifest says {manifest['rows'][name]}"
+            )
+        frames[name] = frame
+    for name, columns in manifest["objects"].items():
+        for column in columns:
+            values = frames[name][column].astype(object)
+            frames[name][column] = values.where(values.notna(), None)
+    return frames
