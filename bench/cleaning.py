@@ -118,6 +118,9 @@ def half_lost(outputs: dict[str, str], pages: list[DevPage]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use the first N pages only")
+    parser.add_argument(
+        "--systems", nargs="*", choices=list(SYSTEMS), default=list(SYSTEMS), help="run these only"
+    )
     arguments = parser.parse_args()
     pages = load_pages()[: arguments.limit]
     texts = [render_text(page) for page in pages]
@@ -128,7 +131,8 @@ def main() -> None:
         "held-out English": [page for page in pages if page.held_out and page.english],
     }
     results = {}
-    for name, system in SYSTEMS.items():
+    for name in arguments.systems:
+        system = SYSTEMS[name]
         began = time.perf_counter()
         outputs = system(pages, texts)
         seconds = time.perf_counter() - began
