@@ -35,6 +35,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kit import lines as line_model
@@ -235,7 +236,8 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
 
 # A page of fewer lines than this is read by the rules alone: too little context for the model.
 MODEL_MIN_LINES = 8
-# A line that is not a sentence is still body when the model is at least this sure of it.
+# A line that is not a sentence is still body when the model is at least this sure of it
+# (chosen on the training pages of train/train_lines.py, with the founding pages exact).
 SURE_OF_BODY = 0.9
 
 
@@ -314,7 +316,9 @@ def _model_reasons(
     page_lines = [lines[i].strip() for i in filled]
     features = line_model.line_features(page_lines)
     scores = model.scores(features)
-    low = [position for position, i in enumerate(filled) if scores[position] < model.threshold]
+    below = scores < model.threshold
+    _fill_holes(below)
+    low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
         i = filled[position]
@@ -326,6 +330,27 @@ def _model_reasons(
             f"{model.threshold:.2f}; {why})"
         )
     return {i: float(scores[position]) for position, i in enumerate(filled)}
+
+
+# A run of at most this many low-scoring lines between two lines the model keeps is body: a
+# short list, a transcript's turns or a subheading inside the article (rules still apply).
+HOLE_LINES = 3
+
+
+def _fill_holes(below: np.ndarray) -> None:
+    """Mark as body the short runs of low-scoring lines between two lines the model keeps."""
+    position, count = 0, len(below)
+    while position < count:
+        if not below[position]:
+            position += 1
+            continue
+        end = position
+        while end < count and below[end]:
+            end += 1
+        inside = position > 0 and end < count and end - position <= HOLE_LINES
+        if inside:
+            below[position:end] = False
+        position = end
 
 
 def clean_extracted(
