@@ -1,18 +1,25 @@
 """Cleaning scraped pages: keep every sentence of the article body, record every line removed.
 
 A page is read line by line. Each line is kept or dropped with a reason that a reader can audit
-in ``corpus.dropped``. The rules, in the order they are tried:
+in ``corpus.dropped``. For a page saved as text (``kind`` "text", records, or an HTML page whose
+article the extractor could not find), in this order:
 
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
-2. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …);
-3. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …);
-4. photo credits and captions (a credit line, a caption ending in a credit, ", left,");
-5. signatures ("With Post Wires", "… contributed to this report");
-6. lines repeated verbatim on many pages of the same outlet (``min_pages``);
-7. lines that are not sentences (no closing punctuation: links, labels, caption heads);
-8. context rules: a short sentence right below a caption head that names the same people is its
+2. the line model (``kit.lines``): lines whose shape and neighbours say "menu, teaser, footer"
+   rather than "article" are dropped with their score and the features that weighed most;
+3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
+   sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
+4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …);
+5. photo credits and captions (a credit line, a caption ending in a credit, ", left,");
+6. signatures ("With Post Wires", "… contributed to this report");
+7. lines repeated verbatim on many pages of the same outlet (``min_pages``);
+8. lines that are not sentences, when the model is not sure they are body;
+9. context rules: a short sentence right below a caption head that names the same people is its
    caption, a line just above a credit is a caption, a line between two captions is a caption,
    and a line between two prompts belongs to the prompt block.
+
+For trafilatura's text of an HTML page (``kind`` "html") only what the extractor demonstrably
+misses is dropped: lines repeated on many pages of the outlet, and short prompts (rule 4).
 
 Example:
     >>> text, dropped, header = clean_page("Skip to content\\nIt rained.\\nWith Post Wires")
@@ -28,16 +35,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from kit import lines as line_model
 from kit.dates import read_printed
 from kit.errors import where
 
 DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 
-# Full stops of other scripts too: CJK 。！？ and closing corner brackets, Devanagari । ॥,
-# Arabic ؟ ۔, Armenian ։, Ethiopic ።.
-TERMINAL = tuple(".!?…:;\"”’')]。．！？」』।॥؟۔։።")
+# Full stops of other scripts too (``kit.lines.SENTENCE_END``: CJK, Devanagari, Arabic, …).
+TERMINAL = tuple(".!?…:;\"”’')]」』）" + line_model.SENTENCE_END)
 MONTHS = (
     "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
@@ -79,6 +87,8 @@ SIGNATURE = re.compile(
 )
 # Prompts, captions and credits are short; a line longer than this is a paragraph of the body.
 PARAGRAPH_WORDS = 40
+# In an extractor's text, a prompt is a short line of its own ("Sign up for our newsletter").
+PROMPT_WORDS = 12
 WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
 NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
 
@@ -172,8 +182,6 @@ def _line_reason(line: str) -> str | None:
         return "photo caption"
     if CREDIT.search(line) and count_words(line) <= 8 and not line.endswith("."):
         return "photo credit"
-    if not is_sentence(line):
-        return "not a sentence (headline, link, caption or label)"
     return None
 
 
@@ -197,6 +205,14 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
             short_plain = count_words(line) <= 30 and not re.search(r"[“”\"]", line)
             if reason_after == "photo credit" and short_plain:
                 reasons[i] = "photo caption (above a credit)"
+            elif reason_after.startswith("photo caption") and short_plain and not is_sentence(line):
+                reasons[i] = "photo caption (its head, above the caption)"
+            elif (
+                reason_after.startswith("prompt")
+                and not is_sentence(line)
+                and lines[after].strip()[:1].islower()
+            ):
+                reasons[i] = "prompt or navigation (its first half: the sentence runs on into it)"
             elif (
                 short_plain
                 and reason_before.startswith(("not a sentence", "photo caption"))
@@ -218,11 +234,19 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
                 reasons[i] = "prompt or navigation (inside a block of prompts)"
 
 
+# A page of fewer lines than this is read by the rules alone: too little context for the model.
+MODEL_MIN_LINES = 8
+# A line that is not a sentence is still body when the model is at least this sure of it
+# (chosen on the training pages of train/train_lines.py, with the founding pages exact).
+SURE_OF_BODY = 0.9
+
+
 def clean_page(
     raw_text: str,
     *,
     title: str | None = None,
     boilerplate: set[str] | frozenset[str] = frozenset(),
+    model: line_model.LineModel | None = None,
 ) -> tuple[str, list[dict], Header]:
     """Return the clean body text, the dropped lines (dicts) and what the header said.
 
@@ -230,27 +254,131 @@ def clean_page(
         raw_text: the page or record text as read, lines separated by ``\\n``.
         title: the title known from metadata, if any (its line on the page is then dropped).
         boilerplate: lines known to repeat across this outlet's pages.
+        model: the line model (default: the shipped one, ``kit/models/lines.json``).
     """
     lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     reasons, header = _read_header(lines, title)
-    body_started = False
-    for i, raw_line in enumerate(lines):
-        line = raw_line.strip()
-        if not line or i in reasons:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    body_score = _model_reasons(lines, filled, reasons, model)
+    body_words = {i: count_words(lines[i]) for i in filled if i not in reasons}
+    total_words = sum(body_words.values())
+    words_above = 0
+    for i in filled:
+        line = lines[i].strip()
+        if i in reasons:
             continue
-        if body_started and FOOTER.match(line):
+        if FOOTER.match(line) and words_above > 0.5 * total_words:
             for j in range(i, len(lines)):
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
             break
+        words_above += body_words.get(i, 0)
         reason = _line_reason(line)
         if reason is None and line in boilerplate:
             reason = "repeated on many pages of this outlet"
-        if reason is None:
-            body_started = True
-        else:
+        if reason is None and not body_score and not is_sentence(line):
+            reason = "not a sentence (headline, link, caption or label)"
+        if reason is not None:
             reasons[i] = reason
     _apply_context(lines, reasons)
+    if body_score:
+        _trim_edges(lines, filled, reasons, body_score)
+    return _result(lines, reasons, header)
+
+
+def _trim_edges(
+    lines: list[str], filled: list[int], reasons: dict[int, str], body_score: dict[int, float]
+) -> None:
+    """Drop the lines that are not sentences before the body's first and after its last one.
+
+    A related-article link or a label next to the body looks like body to the model; a heading
+    or list inside the body is protected by the sentences around it. A line the model is sure
+    of (``SURE_OF_BODY``) stays.
+    """
+    kept = [i for i in filled if i not in reasons]
+    for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
+        for i in order:
+            if is_sentence(lines[i]) or body_score.get(i, 0.0) >= SURE_OF_BODY:
+                break
+            reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
+
+
+def _model_reasons(
+    lines: list[str],
+    filled: list[int],
+    reasons: dict[int, str],
+    model: line_model.LineModel | None,
+) -> dict[int, float]:
+    """Drop the lines the line model scores below its threshold; return every line's score."""
+    if len(filled) < MODEL_MIN_LINES:
+        return {}
+    model = model or line_model.load_model()
+    page_lines = [lines[i].strip() for i in filled]
+    features = line_model.line_features(page_lines)
+    scores = model.scores(features)
+    below = scores < model.threshold
+    _fill_holes(below)
+    low = [position for position, i in enumerate(filled) if below[position]]
+    strongest = line_model.strongest_features(features[low], model) if low else []
+    for position, features_down in zip(low, strongest, strict=True):
+        i = filled[position]
+        if i in reasons:
+            continue
+        why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
+        reasons[i] = (
+            f"not article body by its shape (score {scores[position]:.2f} < "
+            f"{model.threshold:.2f}; {why})"
+        )
+    return {i: float(scores[position]) for position, i in enumerate(filled)}
+
+
+# A run of at most this many low-scoring lines between two lines the model keeps is body: a
+# short list, a transcript's turns or a subheading inside the article (rules still apply).
+HOLE_LINES = 3
+
+
+def _fill_holes(below: np.ndarray) -> None:
+    """Mark as body the short runs of low-scoring lines between two lines the model keeps."""
+    position, count = 0, len(below)
+    while position < count:
+        if not below[position]:
+            position += 1
+            continue
+        end = position
+        while end < count and below[end]:
+            end += 1
+        inside = position > 0 and end < count and end - position <= HOLE_LINES
+        if inside:
+            below[position:end] = False
+        position = end
+
+
+def clean_extracted(
+    raw_text: str, *, boilerplate: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list[dict], Header]:
+    """Return an HTML extractor's text with only what it demonstrably misses removed.
+
+    That is: lines repeated verbatim on many pages of the outlet, and short prompts.
+
+    >>> clean_extracted("It rained.\\nSubscribe to our newsletter")[0]
+    'It rained.'
+    """
+    lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reasons: dict[int, str] = {}
+    for i, raw_line in enumerate(lines):
+        line = raw_line.strip()
+        if not line:
+            continue
+        if line in boilerplate:
+            reasons[i] = "repeated on many pages of this outlet"
+        elif count_words(line) <= PROMPT_WORDS and PROMPT.search(line):
+            reasons[i] = "prompt or navigation"
+    return _result(lines, reasons, Header())
+
+
+def _result(
+    lines: list[str], reasons: dict[int, str], header: Header
+) -> tuple[str, list[dict], Header]:
     kept = [line.strip() for i, line in enumerate(lines) if line.strip() and i not in reasons]
     dropped = [
         {"line_no": i + 1, "text": lines[i].strip(), "reason": reason}
@@ -291,9 +419,14 @@ def clean_documents(
     for document in documents.to_dict("records"):
         source = document.get("source") or ""
         page_boilerplate = {line for (outlet, line) in boilerplate if outlet == source}
-        text, dropped, header = clean_page(
-            document["raw_text"], title=document.get("title"), boilerplate=page_boilerplate
-        )
+        if document.get("kind") == "html":
+            text, dropped, header = clean_extracted(
+                document["raw_text"], boilerplate=page_boilerplate
+            )
+        else:
+            text, dropped, header = clean_page(
+                document["raw_text"], title=document.get("title"), boilerplate=page_boilerplate
+            )
         dropped_rows.extend({"doc_id": document["doc_id"], **row} for row in dropped)
         if not text:
             problems.append(

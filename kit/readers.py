@@ -268,28 +268,20 @@ def _html_page(
     manifest_entry: ManifestEntry | None,
     log: ProblemLog,
 ) -> Iterator[dict[str, Any]]:
-    """Yield the one document of an HTML page: trafilatura's main text and metadata.
+    """Yield the one document of an HTML page (``kit.html_pages``): its text and metadata.
 
     Manifest values, where given, win over what was extracted from the page.
     """
-    import trafilatura
+    from kit.html_pages import read_html_page
 
-    try:
-        extracted = trafilatura.bare_extraction(
-            file.read_bytes(),
-            with_metadata=True,
-            include_comments=False,
-            date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z"},
-        )
-    except Exception as error:  # trafilatura raises many kinds on broken markup
-        log.add(shown, f"HTML could not be parsed ({error})", fix="check the file is a web page")
-        return
-    lines = (extracted.text or "").split("\n") if extracted is not None else []
-    text = "\n\n".join(line.strip() for line in lines if line.strip())
+    extracted = read_html_page(file.read_bytes())
+    for note in extracted.notes:
+        log.add(shown, note, fatal=False)
+    text = extracted.text
     if not text:
         log.add(
             shown,
-            "no article text found in the HTML page",
+            f"no article text found in the HTML page ({extracted.problem})",
             fix="check it is an article page, or save its text as .txt with a manifest row",
         )
         return
@@ -298,7 +290,7 @@ def _html_page(
         "title": extracted.title,
         "author": extracted.author,
         "url": extracted.url,
-        "source": extracted.sitename or extracted.hostname,
+        "source": extracted.source,
     }
     for field, value in page_metadata.items():
         metadata[field] = metadata.get(field) or as_field(value)
@@ -310,7 +302,7 @@ def _html_page(
         doc_id=file.stem,
         raw_text=text,
         path=shown,
-        kind="html",
+        kind=extracted.kind,
         file_hash=file_hash,
         published=published,
         **metadata,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from conftest import REPO
 
-from kit.clean import clean_documents, clean_page, count_words, repeated_lines
+from kit.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
 
 # Line numbers of the article body in the bundled pages, read by a person: every other
 # non-empty line is navigation, a prompt, a caption, a credit, a signature or a feed.
@@ -60,10 +62,11 @@ def test_a_prompt_inside_the_body_drops_only_itself():
     assert [row["line_no"] for row in dropped] == [2]
 
 
-def test_a_footer_marker_ends_the_article():
-    raw = "The body.\nRelated articles\nAn unrelated story ran today."
+def test_a_footer_marker_below_the_body_ends_the_article():
+    body = "The council met on Monday and voted to close the old bridge for repairs."
+    raw = f"{body}\nRelated articles\nAn unrelated story ran today."
     text, dropped, _ = clean_page(raw)
-    assert text == "The body."
+    assert text == body
     assert all(row["reason"].startswith("after the article's end") for row in dropped)
 
 
@@ -112,3 +115,117 @@ def test_a_long_paragraph_is_body_even_with_prompt_words_or_between_credits():
     text, dropped, _ = clean_page(raw)
     assert text == f"{paragraph}\n\n{paragraph}"
     assert [row["reason"] for row in dropped] == ["photo credit", "photo credit"]
+
+
+# A page as a scraper saves it, written for these tests: the menu and teaser blocks come first,
+# with the "Most Popular", "Read More" and "Related" lines a footer rule used to cut at.
+MENU_FIRST_PAGE = """Home
+World
+Politics
+Business
+Most Popular
+Council votes to close two libraries
+Storm cuts power to thousands
+Read More
+Related
+Schools reopen after the holiday
+Mayor names new police chief
+Harbour bridge repairs delayed again
+Night buses will run to the eastern suburbs
+The city council voted on Tuesday to extend the night bus service to the eastern suburbs, \
+a change that residents had requested for more than three years.
+The new routes will start in March and run every twenty minutes between midnight and five in \
+the morning, according to the transport department.
+"People who work late have had no way home," said Ana Ruiz, who led the petition and spoke \
+at the meeting before the vote.
+The council estimates the service will cost about two million a year, paid from the parking \
+fund rather than from fares, which stay the same.
+Two members voted against, saying the money should go to repairing roads first.
+The transport department said drivers would be hired in January.
+Contact us
+Privacy policy
+Terms of use
+"""
+MENU_FIRST_BODY = MENU_FIRST_PAGE.split("\n")[13:19]
+MENU_FIRST_HEADLINE = MENU_FIRST_PAGE.split("\n")[12]
+
+
+def test_a_menu_before_the_body_cuts_nothing_of_the_body():
+    text, dropped, _ = clean_page(MENU_FIRST_PAGE)
+    kept = text.split("\n\n")
+    assert kept[-len(MENU_FIRST_BODY) :] == MENU_FIRST_BODY
+    assert kept[: -len(MENU_FIRST_BODY)] in ([], [MENU_FIRST_HEADLINE])  # the headline may stay
+    reasons = {row["text"]: row["reason"] for row in dropped}
+    assert {"Most Popular", "Read More", "Related", "Contact us"} <= set(reasons)
+    assert not any(reason.startswith("after the article's end") for reason in reasons.values())
+
+
+# A transcript and a list: the body is short lines, some of them not ending like sentences.
+SHORT_LINES_PAGE = """Skip to content
+Menu
+Search
+Interview transcript: the harbour master
+HOST: Good morning, and welcome back.
+GUEST: Thanks for having me.
+HOST: How bad was the storm?
+GUEST: The worst in twenty years.
+HOST: What did the port lose?
+GUEST: Three cranes and a warehouse roof. What the port needs now:
+new cranes for the container quay
+a roof for the north warehouse
+two more tugboats
+HOST: When will it reopen?
+GUEST: Monday, if the weather holds.
+Share this
+Follow us on social media
+"""
+
+
+def test_a_body_of_short_lines_is_kept():
+    text, dropped, _ = clean_page(SHORT_LINES_PAGE)
+    lines = SHORT_LINES_PAGE.split("\n")
+    kept = text.split("\n\n")
+    assert [line for line in lines[4:15] if line not in kept] == []
+    dropped_text = {row["text"] for row in dropped}
+    assert {"Skip to content", "Share this", "Follow us on social media"} <= dropped_text
+
+
+def test_cjk_and_other_full_stops_end_sentences():
+    assert is_sentence("習近平氏は来月モスクワを訪問する予定だ。")
+    assert is_sentence("你今天去哪里了？") and is_sentence("真的吗！")
+    assert is_sentence("यह एक वाक्य है।")
+    assert not is_sentence("Read more »")
+    text, dropped, _ = clean_page("東京は今日雨が降った。\n大阪は晴れた。")
+    assert text == "東京は今日雨が降った。\n\n大阪は晴れた。" and dropped == []
+
+
+def test_every_line_the_model_drops_says_its_score_and_why():
+    _, dropped, _ = clean_page(MENU_FIRST_PAGE)
+    by_model = [row for row in dropped if row["reason"].startswith("not article body")]
+    assert by_model, "the menu lines are dropped by the line model"
+    for row in by_model:
+        assert re.search(r"score 0\.\d\d < 0\.\d\d; \w", row["reason"]), row["reason"]
+
+
+def test_an_extractors_text_loses_only_prompts_and_outlet_boilerplate():
+    extracted = "\n".join(
+        MENU_FIRST_BODY[:3] + ["Sign up for our newsletter"] + MENU_FIRST_BODY[3:]
+    )
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "source": ["Outlet"] * 3,
+            "raw_text": [f"{extracted}\nShort line without a stop\nThe Outlet daily brief"] * 3,
+            "kind": ["html"] * 3,
+            "title": [None] * 3,
+            "published": [pd.NaT] * 3,
+        }
+    )
+    documents.loc[1:, "raw_text"] = ["Another story ran.\nThe Outlet daily brief"] * 2
+    articles, dropped, _ = clean_documents(documents)
+    first = articles.set_index("doc_id").loc["a", "text"].split("\n\n")
+    assert first == [*MENU_FIRST_BODY, "Short line without a stop"]
+    assert set(dropped["reason"]) == {
+        "prompt or navigation",
+        "repeated on many pages of this outlet",
+    }

@@ -1,0 +1,158 @@
+"""Benchmark of cleaning: how much of each page's article the kit keeps, and how little else.
+
+On ``../shared/corpora/extraction-dev`` (990 real pages, each with passages its article must
+and must not contain; scored as trafilatura's evaluation does, see ``bench/extraction_dev.py``)
+prints, in one run, precision / recall / F1 and the time per page of:
+
+  keep-everything     the whole page as text ("save as text", rendered by inscriptis)
+  densest-block       the 15 consecutive lines holding the most lines of 10+ words
+  trafilatura (HTML)  trafilatura alone on the HTML, with the kit's settings
+  kit plain text      ``kit.clean.clean_documents`` on the rendered pages (outlet = host)
+  kit HTML            the kit's HTML reading (``kit.html_pages``) then ``clean_documents``
+
+on all pages, the English ones, and the held-out third (never used to train the line model,
+``train/train_lines.py``), all and English. Also the pages where a system keeps less than half
+of the passages it must keep.
+
+Run: ``.venv/bin/python bench/cleaning.py`` (``--limit 100`` for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction_dev import DevPage, densest_block, load_pages, render_text, score, squash
+
+from kit.clean import clean_documents
+from kit.html_pages import read_html_page
+
+
+def _documents(pages: list[DevPage], texts: list[str], kinds: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": [page.page_id for page in pages],
+            "source": [page.host for page in pages],
+            "raw_text": texts,
+            "kind": kinds,
+            "title": [None] * len(pages),
+            "published": [pd.NaT] * len(pages),
+            "path": [f"{page.page_id}.html" for page in pages],
+            "line": [None] * len(pages),
+        }
+    )
+
+
+def _cleaned(documents: pd.DataFrame) -> dict[str, str]:
+    articles, _, _ = clean_documents(documents)
+    return dict(zip(articles["doc_id"], articles["text"], strict=True))
+
+
+def keep_everything(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    return {page.page_id: text for page, text in zip(pages, texts, strict=True)}
+
+
+def densest(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    return {page.page_id: densest_block(text) for page, text in zip(pages, texts, strict=True)}
+
+
+def trafilatura_alone(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    import trafilatura
+
+    outputs = {}
+    for page in pages:
+        try:
+            extracted = trafilatura.bare_extraction(
+                page.html,
+                with_metadata=True,
+                include_comments=False,
+                date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+            )
+        except Exception:
+            extracted = None
+        outputs[page.page_id] = (extracted.text or "") if extracted is not None else ""
+    return outputs
+
+
+def kit_plain_text(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    return _cleaned(_documents(pages, texts, ["text"] * len(pages)))
+
+
+def kit_html(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    read = [read_html_page(page.html) for page in pages]
+    kept = [(page, result) for page, result in zip(pages, read, strict=True) if result.text]
+    documents = _documents(
+        [page for page, _ in kept],
+        [result.text for _, result in kept],
+        [result.kind for _, result in kept],
+    )
+    return _cleaned(documents)
+
+
+SYSTEMS: dict[str, Callable[[list[DevPage], list[str]], dict[str, str]]] = {
+    "keep-everything": keep_everything,
+    "densest-block": densest,
+    "trafilatura (HTML)": trafilatura_alone,
+    "kit plain text": kit_plain_text,
+    "kit HTML": kit_html,
+}
+
+
+def half_lost(outputs: dict[str, str], pages: list[DevPage]) -> int:
+    """Return how many pages keep less than half of the passages they must keep."""
+    lost = 0
+    for page in pages:
+        output = squash(outputs.get(page.page_id) or "")
+        found = sum(squash(passage) in output for passage in page.with_passages)
+        lost += bool(page.with_passages) and found < len(page.with_passages) / 2
+    return lost
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="use the first N pages only")
+    parser.add_argument(
+        "--systems", nargs="*", choices=list(SYSTEMS), default=list(SYSTEMS), help="run these only"
+    )
+    arguments = parser.parse_args()
+    pages = load_pages()[: arguments.limit]
+    texts = [render_text(page) for page in pages]
+    subsets = {
+        "all": pages,
+        "English": [page for page in pages if page.english],
+        "held-out": [page for page in pages if page.held_out],
+        "held-out English": [page for page in pages if page.held_out and page.english],
+    }
+    results = {}
+    for name in arguments.systems:
+        system = SYSTEMS[name]
+        began = time.perf_counter()
+        outputs = system(pages, texts)
+        seconds = time.perf_counter() - began
+        results[name] = (outputs, seconds / len(pages))
+    print(f"extraction-dev: {len(pages)} pages; scored as trafilatura's evaluation does\n")
+    for subset, members in subsets.items():
+        print(f"{subset} ({len(members)} pages)")
+        print(f"  {'system':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'<half kept':>10}")
+        for name, (outputs, _) in results.items():
+            figures = score(outputs, members)
+            lost = half_lost(outputs, members)
+            print(
+                f"  {name:<20} {figures.precision:>9.3f} {figures.recall:>7.3f} "
+                f"{figures.f1:>6.3f} {lost:>10}"
+            )
+        print()
+    print("time per page (all pages, this machine, shared and noisy)")
+    for name, (_, per_page) in results.items():
+        print(f"  {name:<20} {per_page * 1000:>8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

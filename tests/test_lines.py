@@ -1,0 +1,63 @@
+"""The line model: shipped weights that match the code, and a training script that reproduces."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+from conftest import REPO
+
+from kit import lines
+
+sys.path.insert(0, str(REPO / "train"))
+import train_lines
+
+MENU = ["Home", "World", "Sport", "Opinion", "Most read", "Sign in"]
+FOOTER = ["About us", "Contact", "Privacy", "Terms", "© 2024 The Example Gazette"]
+
+
+def fixture_page(number: int) -> train_lines.TrainingPage:
+    """Return a small page written for the test: a menu, a body of sentences, a footer."""
+    body = [
+        f"Story {number}: the river rose by {number + 2} metres overnight, officials said on "
+        "Sunday, and several roads near the old town were closed to traffic.",
+        "Residents were asked to move their cars to higher ground before the evening.",
+        f"The mayor said {number * 10} volunteers had filled sandbags since Friday.",
+    ]
+    page_lines = MENU + body + FOOTER
+    extracted = "\n".join(body)
+    return train_lines.TrainingPage(
+        f"p{number}",
+        page_lines,
+        train_lines.label_lines(page_lines, extracted),
+        with_passages=(body[0][:40], body[-1][-30:]),
+        without_passages=("Most read", "Privacy"),
+    )
+
+
+def test_labels_follow_the_extractor_and_the_passages():
+    page = fixture_page(1)
+    assert page.labels == [0] * len(MENU) + [1, 1, 1] + [0] * len(FOOTER)
+    relabelled = train_lines.label_lines(["Home", "Kept by the passage"], "", ["Kept by the"])
+    assert relabelled == [0, 1]
+
+
+def test_training_is_reproducible_and_the_table_round_trips():
+    pages = [fixture_page(number) for number in range(6)]
+    first = lines.model_table(train_lines.train(pages))
+    second = lines.model_table(train_lines.train(pages))
+    assert first == second
+    model = lines.model_from_table(json.loads(json.dumps(first)))
+    features = lines.line_features(pages[0].lines)
+    scores = model.scores(features)
+    body = slice(len(MENU), len(MENU) + 3)
+    assert scores[body].min() > np.delete(scores, np.r_[body]).max()
+
+
+def test_the_shipped_table_matches_the_code_and_says_how_it_was_made():
+    table = json.loads(lines.MODEL_PATH.read_text(encoding="utf-8"))
+    model = lines.model_from_table(table)
+    assert [row["name"] for row in table["features"]] == lines.feature_names()
+    assert "train/train_lines.py" in table["about"] and table["training_pages"] > 500
+    assert 0 < model.threshold < 1
