@@ -20,6 +20,11 @@ NOTEBOOK = REPO / "app" / "dashboard.ipynb"
 # Kernels kept ready, each having run the notebook: more users arriving at once than this
 # wait for a kernel to start and run it.
 DEFAULT_POOL_SIZE = 2
+# Seconds before a used kernel is replaced in the pool: the replacement runs the notebook (a
+# few CPU-seconds), which would otherwise compete with the page that just took a kernel.
+POOL_REFILL_DELAY = 20
+# Page extensions the app does not use (its charts need no anywidget; its code is hidden).
+UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
 
 
 def voila_command(
@@ -30,15 +35,19 @@ def voila_command(
     ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 2; 0 turns preheating off).
 
     Example:
-        >>> voila_command(8866, pool_size=3)[-3:]
-        ['--preheat_kernel=True', '--pool_size=3', '--strip_sources=True']
+        >>> voila_command(8866, pool_size=3)[-4:-1]
+        ['--preheat_kernel=True', '--pool_size=3', '--VoilaKernelManager.fill_delay=20']
     """
     if pool_size is None:
         pool_size = int(os.environ.get("KIT_APP_POOL") or DEFAULT_POOL_SIZE)
     command = [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
-    command += ["--Voila.ip=127.0.0.1"]
+    command += [
+        "--Voila.ip=127.0.0.1",
+        f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}",
+    ]
     if pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        command += [f"--VoilaKernelManager.fill_delay={POOL_REFILL_DELAY}"]
     return [*command, "--strip_sources=True"]
 
 
