@@ -239,9 +239,11 @@ async def _one_user(browser, url: str, user: int, timeout_s: float) -> UserRun:
     page.on("pageerror", lambda error: run.errors.append(f"page error: {error}"))
     page.on(
         "console",
-        lambda message: run.errors.append(f"console error: {message.text}")
-        if is_console_error(message.type, message.text)
-        else None,
+        lambda message: (
+            run.errors.append(f"console error: {message.text}")
+            if is_console_error(message.type, message.text)
+            else None
+        ),
     )
 
     async def outside(route) -> None:
@@ -284,7 +286,7 @@ async def _one_user(browser, url: str, user: int, timeout_s: float) -> UserRun:
             run.redraws_s.append(time.monotonic() - clicked)
         # Anything logged late (a widget failing after the first paint) counts too.
         await page.wait_for_timeout(1000)
-    except Exception as error:  # noqa: BLE001 - recorded per user, reported by the caller
+    except Exception as error:  # recorded per user, reported by the caller
         run.failure = f"{type(error).__name__}: {str(error).splitlines()[0]}"
     finally:
         await context.close()
