@@ -681,6 +681,7 @@ class Dashboard(View):
                 self.code_line,
             ]
         )
+        self.widget.add_class("kit-dashboard")  # what pages and tests find it by
         self._refresh(top=True, timeline=True, evidence=True)
         self._timings["build_ms"] = 1000 * (time.perf_counter() - started)
 

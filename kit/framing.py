@@ -530,6 +530,7 @@ class FramingView(View):
                 self.code_line,
             ]
         )
+        self.widget.add_class("kit-framing")  # what pages and tests find it by
         self._refresh(figure=False)
 
     # ---- state ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 import multiprocessing
 import os
@@ -45,6 +46,8 @@ ALLOWED_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/",)
 # The app's charts: the dashboard's two and the framing view's stance chart.
 APP_CHARTS = 3
 DRAWN = ".js-plotly-plot .main-svg"
+XSS_TITLE = '<script>window.__kit_xss = "title"; alert("title")</script> Putin in Beijing'
+XSS_BODY = "<img src=x onerror=\"window.__kit_xss = 'body'; alert('body')\">"
 
 
 def free_port() -> int:
@@ -57,6 +60,37 @@ def free_port() -> int:
 def is_console_error(kind: str, text: str) -> bool:
     """Return whether a console message is an error the page must not log."""
     return kind == "error" and "Failed to load resource" not in text
+
+
+# ---- the test corpus ---------------------------------------------------------------------------
+def _article(source: str, date: str, title: str, text: str) -> dict:
+    return {"source": source, "published": date, "title": title, "text": text}
+
+
+def write_corpus(folder: Path) -> Path:
+    """Write a small JSONL corpus over three months, one article carrying script payloads."""
+    articles = []
+    for month, name in (("01", "January"), ("02", "February"), ("03", "March")):
+        for outlet in ("Daily Example", "Evening Sample"):
+            # Each text is its own: lines repeated across an outlet's pages are boilerplate.
+            text = (
+                f"In {name}, Vladimir Putin met Xi Jinping in Moscow to discuss trade. "
+                f"Officials in Beijing told {outlet} that Xi Jinping would visit Russia again. "
+                f"Putin praised the {name} talks, while critics in Kyiv called them a show."
+            )
+            articles.append(_article(outlet, f"2023-{month}-14", f"Summit news, {name}", text))
+    articles.append(
+        _article(
+            "Daily Example",
+            "2023-03-20",
+            XSS_TITLE,
+            f"Vladimir Putin landed in Beijing on Monday. {XSS_BODY} Putin spoke to reporters "
+            "about <script>window.__kit_xss = 'script'</script> energy deals with China.",
+        )
+    )
+    path = folder / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(article) for article in articles) + "\n")
+    return path
 
 
 # ---- the server --------------------------------------------------------------------------------
