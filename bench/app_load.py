@@ -80,26 +80,36 @@ def measure(users: int, *, corpus: str | None, pool: int | None, timeout_s: floa
 def report(figures: dict) -> None:
     users = figures["users"]
     charts, redraws = figures["charts"], figures["redraws"]
-    print(f"\n{users} user(s) at once (pool of {figures['pool']} preheated kernels, "
-          f"filled in {figures['pool_seconds']:.0f} s); {figures['load_before']}")  # fmt: skip
-    print(f"  drew charts          {figures['drew']}/{users}; redrew on entity picks "
-          f"{figures['redrew']}/{users}")  # fmt: skip
+    lines = [
+        f"\n{users} user(s) at once (pool of {figures['pool']} preheated kernels, filled in "
+        f"{figures['pool_seconds']:.0f} s); before: {figures['load_before']}",
+        f"  drew charts          {figures['drew']}/{users}; "
+        f"redrew on entity picks {figures['redrew']}/{users}",
+    ]
     if charts:
-        print(f"  time to charts       p50 {percentile(charts, 0.5):5.1f} s   "
-              f"p95 {percentile(charts, 0.95):5.1f} s   max {max(charts):5.1f} s")  # fmt: skip
+        lines.append(
+            f"  time to charts       p50 {percentile(charts, 0.5):5.1f} s   "
+            f"p95 {percentile(charts, 0.95):5.1f} s   max {max(charts):5.1f} s"
+        )
     if redraws:
-        print(f"  redraw on a pick     p50 {percentile(redraws, 0.5):5.2f} s   "
-              f"p95 {percentile(redraws, 0.95):5.2f} s   ({len(redraws)} interactions)")  # fmt: skip
-    print(f"  page errors          {len(figures['errors'])}"
-          + (f": {figures['errors'][:3]}" if figures["errors"] else ""))  # fmt: skip
+        lines.append(
+            f"  redraw on a pick     p50 {percentile(redraws, 0.5):5.2f} s   "
+            f"p95 {percentile(redraws, 0.95):5.2f} s   ({len(redraws)} interactions)"
+        )
+    errors = figures["errors"]
+    lines.append(f"  page errors          {len(errors)}" + (f": {errors[:3]}" if errors else ""))
     if figures["failures"]:
-        print(f"  failed steps         {figures['failures'][:3]}")
-    per_user = (figures["memory_mb"] - figures["server_mb"]) / max(1, figures["kernels"])
-    print(f"  server memory        {figures['memory_mb']:,.0f} MB with the users on "
-          f"({figures['kernels']} kernels, {per_user:,.0f} MB each; Voila itself "
-          f"{figures['server_mb']:,.0f} MB); {figures['idle_mb']:,.0f} MB before they came")  # fmt: skip
-    print(f"  per user             {figures['memory_mb'] / users:,.0f} MB "
-          f"(total / users); whole run {figures['wall']:.0f} s; after: {figures['load_after']}")  # fmt: skip
+        lines.append(f"  failed steps         {figures['failures'][:3]}")
+    kernels = max(1, figures["kernels"])
+    per_kernel = (figures["memory_mb"] - figures["server_mb"]) / kernels
+    lines += [
+        f"  server memory        {figures['memory_mb']:,.0f} MB with the users on "
+        f"({figures['kernels']} kernels, {per_kernel:,.0f} MB each; "
+        f"Voila {figures['server_mb']:,.0f} MB); {figures['idle_mb']:,.0f} MB before",
+        f"  per user             {figures['memory_mb'] / users:,.0f} MB (total / users); "
+        f"run {figures['wall']:.0f} s; after: {figures['load_after']}",
+    ]
+    print("\n".join(lines))
 
 
 def main() -> None:
