@@ -18,8 +18,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "app" / "dashboard.ipynb"
 # Kernels kept ready, each having run the notebook: more users arriving at once than this
-# wait for a kernel to start and run it.
-DEFAULT_POOL_SIZE = 2
+# wait for a kernel to start and run it (about 170 MB each, measured by bench/app_load.py).
+DEFAULT_POOL_SIZE = 8
 # Seconds before a used kernel is replaced in the pool: the replacement runs the notebook (a
 # few CPU-seconds), which would otherwise compete with the page that just took a kernel.
 POOL_REFILL_DELAY = 20
@@ -32,7 +32,7 @@ def voila_command(
 ) -> list[str]:
     """Return the command line that serves the app on 127.0.0.1:``port``.
 
-    ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 2; 0 turns preheating off).
+    ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 8; 0 turns preheating off).
 
     Example:
         >>> voila_command(8866, pool_size=3)[-4:-1]
@@ -57,3 +57,20 @@ def show(*views: Any) -> None:
 
     for view in views:
         display(view)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the app: ``python -m kit.app [--port 8866] [--pool N]`` (what ``make app`` runs)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m kit.app", description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--pool", type=int, default=None, help="preheated kernels (default 8)")
+    options = parser.parse_args(argv)
+    command = voila_command(options.port, pool_size=options.pool, python=sys.executable)
+    os.execv(sys.executable, command)
+
+
+if __name__ == "__main__":
+    main()
