@@ -25,6 +25,10 @@ DEFAULT_POOL_SIZE = 8
 POOL_REFILL_DELAY = 20
 # Page extensions the app does not use (its charts need no anywidget; its code is hidden).
 UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
+# Seconds Voila waits for a cell's outputs after the cell has run. Its default (4 s) is
+# missed when many kernels start at once on a busy machine: the cell's widgets are then lost
+# and the page waits for them forever (seen with 30 kernels on 2 cores).
+OUTPUT_TIMEOUT = 120
 
 
 def voila_command(
@@ -41,10 +45,8 @@ def voila_command(
     if pool_size is None:
         pool_size = int(os.environ.get("KIT_APP_POOL") or DEFAULT_POOL_SIZE)
     command = [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
-    command += [
-        "--Voila.ip=127.0.0.1",
-        f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}",
-    ]
+    command += ["--Voila.ip=127.0.0.1", f"--VoilaExecutor.iopub_timeout={OUTPUT_TIMEOUT}"]
+    command += [f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS]
     if pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
         command += [f"--VoilaKernelManager.fill_delay={POOL_REFILL_DELAY}"]
