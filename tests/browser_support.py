@@ -148,11 +148,13 @@ class VoilaServer:
             if time.monotonic() - started > timeout or self.process.poll() is not None:
                 raise RuntimeError(f"the kernel pool did not fill in {timeout:.0f} s: {self.log()}")
             time.sleep(1)
-        # The log line says the kernels started; wait until they are done running the notebook.
-        while self.cpu_percent() > 10 * max(1, self.pool_size):
+        # The log line says the kernels started; wait until they are done running the notebook
+        # (the server and its kernels together below a fifth of a core, twice in a row).
+        quiet = 0
+        while quiet < 2:
             if time.monotonic() - started > timeout:
-                break
-            time.sleep(1)
+                raise RuntimeError(f"the kernel pool was still busy after {timeout:.0f} s")
+            quiet = quiet + 1 if self.cpu_percent() < 20 else 0
         return time.monotonic() - started
 
     def processes(self) -> list:
