@@ -28,11 +28,10 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# The browser tests run after the rest, alone: anywidget gives a widget 2 s to start in the
-# page, which a Chromium sharing 2 cores with the other tests can miss.
+# Everything, browser tests included: they run beside a CPU hog of their own, so a chart that
+# cannot start on a busy machine fails here (see README, "Tests and benchmarks").
 test: lint
-	$(PY) -m pytest -n 2 --dist loadfile -m "not browser"
-	$(PY) -m pytest -m browser
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: setup
 	$(PY) bench/foundation.py
@@ -48,7 +47,7 @@ report: setup
 	$(PY) -m kit report $(if $(CORPUS),--corpus $(CORPUS)) --out $(or $(OUT),reports)
 
 # The dashboard as a web app for people who never open a notebook: http://127.0.0.1:8866
+# POOL=N keeps N kernels preheated (default 8): set it to the class size (README, "The web app").
 app: setup
-	$(PY) -m kit annotate data
-	$(VENV)/bin/voila app/dashboard.ipynb --no-browser --port=$(or $(PORT),8866) \
-		--Voila.ip=127.0.0.1 --strip_sources=True
+	$(PY) -m kit annotate $(or $(KIT_APP_CORPUS),data)
+	$(PY) -m kit.app --port=$(or $(PORT),8866) $(if $(POOL),--pool=$(POOL))

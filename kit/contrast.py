@@ -25,9 +25,33 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from kit.errors import value_invalid_msg
+
+
+def _spacy_stop_words() -> frozenset[str]:
+    """Return spaCy's English stop words, read from spaCy's file without importing spaCy.
+
+    Importing ``spacy.lang.en`` imports spaCy itself (seconds and a hundred MB per kernel);
+    the list is one module with no imports of its own, so it is loaded alone.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("spacy")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0], "lang", "en", "stop_words.py") if folders else None
+    if path is None or not path.exists():  # an unusual install: take the ordinary import
+        from spacy.lang.en.stop_words import STOP_WORDS as words
+
+        return frozenset(words)
+    loader = importlib.util.spec_from_file_location("_kit_spacy_en_stop_words", path)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+STOP_WORDS = _spacy_stop_words()
 
 _CHUNK = re.compile(r"[.!?;:,()\[\]{}\"“”—–]+|\s-\s|\n")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

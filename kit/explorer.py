@@ -24,6 +24,7 @@ import pandas as pd
 from kit import charts
 from kit import html as kit_html
 from kit.corpus import Corpus, as_list, period_start
+from kit.plots import Plot
 
 MEASURE_CHOICES: dict[str, str] = {
     "mentions": "Mentions",
@@ -556,58 +557,6 @@ def options_from(
 
 
 # ---- the widget ------------------------------------------------------------------------------
-def replace_figure(widget: Any, figure: Any) -> None:
-    """Redraw a FigureWidget as ``figure``, in place and in one message to the browser.
-
-    Traces are reused where they can be (same position, same type) and only the properties
-    that changed are assigned: plotly validates every assignment, so this is the cheap path.
-    """
-    _clear_stale_layout(widget, figure)
-    with widget.batch_update():
-        reusable = 0
-        for old, new in zip(widget.data, figure.data, strict=False):
-            if old.type != new.type:
-                break
-            reusable += 1
-        if reusable < len(widget.data):
-            widget.data = widget.data[:reusable]
-        for old, new in zip(widget.data, figure.data[:reusable], strict=True):
-            old_json, new_json = old.to_plotly_json(), new.to_plotly_json()
-            for key, value in new_json.items():
-                if not _same(old_json.get(key), value):
-                    old[key] = value
-            for key in old_json.keys() - new_json.keys():
-                old[key] = None
-        if reusable < len(figure.data):
-            widget.add_traces(list(figure.data[reusable:]))
-        widget.layout = figure.layout
-
-
-def _clear_stale_layout(widget: Any, figure: Any) -> None:
-    """Blank the panel titles and axes the new figure lacks.
-
-    The browser merges a new layout into the old one, so a panel title or a second axis from
-    the previous view would linger on screen.
-    """
-    stale = widget.layout.to_plotly_json().keys() - figure.layout.to_plotly_json().keys()
-    with widget.batch_update():
-        for key in stale:
-            if key == "annotations":
-                widget.layout.annotations = ()
-            elif key.startswith(("xaxis", "yaxis")):
-                widget.layout[key] = {"visible": False}
-
-
-def _same(old: Any, new: Any) -> bool:
-    """Return whether two plotly property values are equal (arrays compared element-wise)."""
-    if isinstance(old, np.ndarray) or isinstance(new, np.ndarray):
-        return old is not None and new is not None and np.array_equal(old, new)
-    try:
-        return bool(old == new)
-    except ValueError:  # lists holding arrays
-        return False
-
-
 class View:
     """What every widget view shares: it displays as its root widget, ``widget``."""
 
@@ -646,7 +595,6 @@ class Dashboard(View):
 
     def __init__(self, corpus: Corpus, settings: Mapping[str, Any] | None = None) -> None:
         import ipywidgets as widgets
-        import plotly.graph_objects as go
 
         started = time.perf_counter()
         self.corpus = corpus
@@ -704,8 +652,8 @@ class Dashboard(View):
         )
         for control in (self.search, self.entity, self.source, self.dates, self.label):
             control.style.description_width = "90px"
-        self.top_figure = go.FigureWidget()
-        self.time_figure = go.FigureWidget()
+        self.top_plot = Plot()
+        self.time_plot = Plot()
         self.evidence = widgets.HTML()
         self.status = widgets.HTML()
         self.code_line = widgets.HTML()
@@ -726,17 +674,28 @@ class Dashboard(View):
             [
                 controls,
                 self.status,
-                self.top_figure,
-                self.time_figure,
+                self.top_plot.widget,
+                self.time_plot.widget,
                 widgets.HTML("<b>Evidence</b>"),
                 self.evidence,
                 self.code_line,
             ]
         )
+        self.widget.add_class("kit-dashboard")  # what pages and tests find it by
         self._refresh(top=True, timeline=True, evidence=True)
         self._timings["build_ms"] = 1000 * (time.perf_counter() - started)
 
     # ---- state ------------------------------------------------------------------------------
+    @property
+    def top_figure(self) -> Any:
+        """The top-entities chart as drawn now (a plotly ``Figure``)."""
+        return self.top_plot.figure
+
+    @property
+    def time_figure(self) -> Any:
+        """The timeline as drawn now (a plotly ``Figure``)."""
+        return self.time_plot.figure
+
     def code(self, corpus_name: str = "corpus") -> str:
         """Return one line of Python that recreates the current view."""
         return settings_code(self._settings, corpus_name=corpus_name)
@@ -837,7 +796,7 @@ class Dashboard(View):
             figure = charts.top_entities_by_outlet(
                 top_counts, measure=measure, n=TOP_ENTITIES, outlet_colors=self.colors
             )
-            replace_figure(self.top_figure, figure)
+            self.top_plot.show(figure)
             timings["top_chart_ms"] = 1000 * (time.perf_counter() - clock)
         if timeline:
             clock = time.perf_counter()
@@ -845,7 +804,7 @@ class Dashboard(View):
             figure = charts.mentions_over_time(
                 counts, measure=measure, outlet_colors=self.colors, max_outlets=TIMELINE_OUTLETS
             )
-            replace_figure(self.time_figure, figure)
+            self.time_plot.show(figure)
             timings["timeline_ms"] = 1000 * (time.perf_counter() - clock)
         if evidence:
             clock = time.perf_counter()

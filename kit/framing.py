@@ -22,7 +22,8 @@ from kit import html as kit_html
 from kit.contrast import distinctive_words
 from kit.corpus import Corpus, as_list
 from kit.descriptors import naming_table
-from kit.explorer import View, options_from, replace_figure
+from kit.explorer import View, options_from
+from kit.plots import Plot
 from kit.quotes import voices
 from kit.stance import MODEL_DIR
 
@@ -459,7 +460,6 @@ class FramingView(View):
 
     def __init__(self, corpus: Corpus, settings: Mapping[str, Any] | None = None) -> None:
         import ipywidgets as widgets
-        import plotly.graph_objects as go
 
         self.corpus = corpus
         self.colors = charts.outlet_colors(corpus)
@@ -494,9 +494,7 @@ class FramingView(View):
         )
         for control in (self.search, self.entity, self.source, self.term):
             control.style.description_width = "90px"
-        # Opened on its first figure rather than filled by a redraw: a saved notebook then
-        # keeps the chart in the widget's own state, which static renderers read.
-        self.stance_figure = go.FigureWidget(self._stance_chart(self._current_scope()))
+        self.stance_plot = Plot(self._stance_chart(self._current_scope()))
         self.status = widgets.HTML()
         self.caveat = widgets.HTML()
         self.evidence = widgets.HTML()
@@ -517,7 +515,7 @@ class FramingView(View):
             [
                 widgets.HBox([widgets.VBox([self.search, self.entity]), self.source]),
                 self.status,
-                self.stance_figure,
+                self.stance_plot.widget,
                 self.caveat,
                 widgets.HTML(heading.format(text="The sentences behind the stance")),
                 self.evidence,
@@ -532,9 +530,15 @@ class FramingView(View):
                 self.code_line,
             ]
         )
+        self.widget.add_class("kit-framing")  # what pages and tests find it by
         self._refresh(figure=False)
 
     # ---- state ----------------------------------------------------------------------------------
+    @property
+    def stance_figure(self) -> Any:
+        """The stance chart as drawn now (a plotly ``Figure``)."""
+        return self.stance_plot.figure
+
     def code(self, corpus_name: str = "corpus") -> str:
         """Return one line of Python that recreates the current view."""
         return settings_code(self._settings, corpus_name=corpus_name)
@@ -599,7 +603,7 @@ class FramingView(View):
         source = self._settings["source"]
         scope = self._current_scope()
         if figure:
-            replace_figure(self.stance_figure, self._stance_chart(scope))
+            self.stance_plot.show(self._stance_chart(scope))
         methods = scope.stance.get("method")
         self.caveat.value = kit_html.note(stance_caveat(methods))
         names = ", ".join(entities) if entities else "no entity"

@@ -4,8 +4,8 @@
 injected after its tagged ``parameters`` cell (as papermill does), then converts it to one HTML
 file that needs neither a kernel nor the network:
 
-- plotly.js is inlined once in the page's head and every chart (``fig.show()`` or a
-  ``FigureWidget``) is drawn from its JSON, so charts stay interactive offline;
+- plotly.js is inlined once in the page's head and every chart (``fig.show()`` or a view's
+  ``kit.plots.Plot``) is drawn from its JSON, so charts stay interactive offline;
 - every widget view is replaced by a static counterpart built from the widget state the run
   saved (boxes keep their layout, HTML outputs their content, figures are drawn, controls show
   their label and value), so nothing renders blank;
@@ -88,11 +88,6 @@ PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {{ resources.kit_provenance }}
 {%- endblock body_header -%}
 """
-
-
-# Run last, then removed: a FigureWidget sends later redraws as changes, so its saved state
-# would be the empty figure it started as; this brings every figure's saved state up to date.
-SYNC_FIGURES = "from kit.app import sync_figures as _kit_sync\n_kit_sync();"
 
 
 class ReportError(KitError):
@@ -215,9 +210,6 @@ def execute(
 
     path = Path(path)
     notebook = inject_parameters(nbformat.read(path, as_version=4), parameters or {})
-    sync = nbformat.v4.new_code_cell(SYNC_FIGURES)
-    sync.metadata["tags"] = ["injected-sync"]
-    notebook.cells.append(sync)
     client = NotebookClient(
         notebook,
         kernel_name="python3",
@@ -229,9 +221,6 @@ def execute(
         client.execute()
     except CellExecutionError as error:
         raise ReportError(_failure_message(path, notebook, error)) from None
-    notebook.cells = [
-        cell for cell in notebook.cells if "injected-sync" not in cell.metadata.get("tags", [])
-    ]
     return notebook
 
 
@@ -325,7 +314,7 @@ def static_widget(model_id: str, models: Mapping[str, Any], plots: _Plots | None
         return TEMPLATES["missing"].format(name="a widget")
     state = _state_with_buffers(model)
     name = str(model.get("model_name", ""))
-    if "_widget_data" in state:  # a plotly FigureWidget
+    if "_widget_data" in state:  # a plotly FigureWidget (a notebook saved by other code)
         return plots.html(
             _decode_array(state["_widget_data"]), _decode_array(state["_widget_layout"])
         )

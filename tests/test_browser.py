@@ -1,45 +1,39 @@
-"""The web app and the rendered report in a real Chromium (Debian's), driven by Playwright.
+"""The web app and the rendered report in a real Chromium (Debian's), driven by Playwright,
+with every core kept busy beside them.
 
-A real Voila server serves ``app/dashboard.ipynb`` on 127.0.0.1; each step is checked in the
-page and saved as a screenshot in ``artifacts/screenshots/``. Requests that leave 127.0.0.1 are
-answered empty by the test (the machine has no network): the only ones allowed are Voila's
-icon font stylesheets, and the test lists them if anything else tries to go out.
+A real Voila server serves ``app/dashboard.ipynb`` on 127.0.0.1 as ``make app`` does
+(``kit.app.voila_command``: preheated kernels); each step is checked in the page and saved as a
+screenshot in ``artifacts/screenshots/``. A CPU hog (one spinning process per core, bounded in
+time) runs for the whole module: charts that raced a start-up deadline under load (plotly's
+anywidget ``FigureWidget`` did) fail here. Requests that leave 127.0.0.1 are answered empty by
+the test (the machine has no network): the only ones allowed are Voila's icon font
+stylesheets, and the test lists them if anything else tries to go out.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    ALLOWED_EXTERNAL,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VoilaServer,
+    cpu_hog,
+    is_console_error,
+    write_corpus,
+)
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Voila's page template links Font Awesome from a CDN; icons only, nothing the app needs.
-ALLOWED_EXTERNAL = ("https://cdn.jsdelivr.net/npm/@fortawesome/",)
-XSS_TITLE = '<script>window.__kit_xss = "title"; alert("title")</script> Putin in Beijing'
-XSS_BODY = "<img src=x onerror=\"window.__kit_xss = 'body'; alert('body')\">"
+# The hog's bound: longer than this module takes on a loaded machine, so it covers every test.
+HOG_SECONDS = 900
 
 if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
     pytest.skip(
@@ -52,77 +46,25 @@ sync_api = pytest.importorskip(
 )
 
 
-def _article(source: str, date: str, title: str, text: str) -> dict:
-    return {"source": source, "published": date, "title": title, "text": text}
-
-
-def write_corpus(folder: Path) -> Path:
-    """Write a small JSONL corpus over three months, one article carrying script payloads."""
-    articles = []
-    for month, name in (("01", "January"), ("02", "February"), ("03", "March")):
-        for outlet in ("Daily Example", "Evening Sample"):
-            # Each text is its own: lines repeated across an outlet's pages are boilerplate.
-            text = (
-                f"In {name}, Vladimir Putin met Xi Jinping in Moscow to discuss trade. "
-                f"Officials in Beijing told {outlet} that Xi Jinping would visit Russia again. "
-                f"Putin praised the {name} talks, while critics in Kyiv called them a show."
-            )
-            articles.append(_article(outlet, f"2023-{month}-14", f"Summit news, {name}", text))
-    articles.append(
-        _article(
-            "Daily Example",
-            "2023-03-20",
-            XSS_TITLE,
-            f"Vladimir Putin landed in Beijing on Monday. {XSS_BODY} Putin spoke to reporters "
-            "about <script>window.__kit_xss = 'script'</script> energy deals with China.",
-        )
-    )
-    path = folder / "articles.jsonl"
-    path.write_text("\n".join(json.dumps(article) for article in articles) + "\n")
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture(scope="module", autouse=True)
+def busy_cpu() -> Iterator[int]:
+    """Every core busy for the whole module (at most HOG_SECONDS)."""
+    with cpu_hog(HOG_SECONDS) as cores:
+        yield cores
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start Voila on the app notebook over the test corpus; yield its URL; stop it."""
+def app_url(tmp_path_factory: pytest.TempPathFactory, busy_cpu: int) -> Iterator[str]:
+    """Start the app's Voila server over the test corpus; yield its URL once its kernel is
+    preheated; stop it."""
     folder = tmp_path_factory.mktemp("app")
-    environment = {
-        **os.environ,
-        "KIT_APP_CORPUS": str(write_corpus(folder)),
-        "KIT_STORE": str(folder / "store"),
-    }
-    port = _free_port()
-    command = [sys.executable, "-m", "voila", str(REPO / "app" / "dashboard.ipynb")]
-    command += ["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--strip_sources=True"]
-    log = (folder / "voila.log").open("w")
-    server = subprocess.Popen(command, cwd=REPO, env=environment, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            # Any HTTP answer means the server is up (GET / would run the notebook).
-            urllib.request.urlopen(url + "voila/files/ready", timeout=5).close()
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"voila did not start in 90 s: {(folder / 'voila.log').read_text()}")
-            time.sleep(0.5)
-    yield url
-    server.terminate()
+    environment = {"KIT_APP_CORPUS": str(write_corpus(folder)), "KIT_STORE": str(folder / "store")}
+    server = VoilaServer(folder, pool_size=1, environment=environment)
     try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        server.wait_for_pool()
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +89,7 @@ class Watched:
         self.page.route(lambda url: not url.startswith(base), self._outside)
 
     def _console(self, message) -> None:
-        if message.type == "error" and "Failed to load resource" not in message.text:
+        if is_console_error(message.type, message.text):
             self.errors.append(f"console error: {message.text}")
 
     def _dialog(self, dialog) -> None:
