@@ -1,8 +1,8 @@
 """Cleaning scraped pages: keep every sentence of the article body, record every line removed.
 
 A page is read line by line. Each line is kept or dropped with a reason that a reader can audit
-in ``corpus.dropped``. For a page saved as text (``kind`` "text", records, or an HTML page whose
-article the extractor could not find), in this order:
+in ``corpus.dropped``. For a page saved as text (``kind`` "text", or an HTML page whose article
+the extractor could not find; a record's text skips rule 2), in this order:
 
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
 2. the line model (``kit.lines``): lines whose shape and neighbours say "menu, teaser, footer"
@@ -234,6 +234,9 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
                 reasons[i] = "prompt or navigation (inside a block of prompts)"
 
 
+# Documents that are whole pages (navigation and all), read by the line model; a record's text
+# field is already an article and is read by the rules alone.
+WHOLE_PAGE_KINDS = (None, "text", "html-page")
 # A page of fewer lines than this is read by the rules alone: too little context for the model.
 MODEL_MIN_LINES = 8
 # A line that is not a sentence is still body when the model is at least this sure of it
@@ -247,6 +250,7 @@ def clean_page(
     title: str | None = None,
     boilerplate: set[str] | frozenset[str] = frozenset(),
     model: line_model.LineModel | None = None,
+    use_model: bool = True,
 ) -> tuple[str, list[dict], Header]:
     """Return the clean body text, the dropped lines (dicts) and what the header said.
 
@@ -255,11 +259,13 @@ def clean_page(
         title: the title known from metadata, if any (its line on the page is then dropped).
         boilerplate: lines known to repeat across this outlet's pages.
         model: the line model (default: the shipped one, ``kit/models/lines.json``).
+        use_model: False for text that is already an article (a record's text field): the
+            rules alone then read it.
     """
     lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     reasons, header = _read_header(lines, title)
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    body_score = _model_reasons(lines, filled, reasons, model)
+    body_score = _model_reasons(lines, filled, reasons, model) if use_model else {}
     body_words = {i: count_words(lines[i]) for i in filled if i not in reasons}
     total_words = sum(body_words.values())
     words_above = 0
@@ -267,7 +273,7 @@ def clean_page(
         line = lines[i].strip()
         if i in reasons:
             continue
-        if FOOTER.match(line) and words_above > 0.5 * total_words:
+        if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
             for j in range(i, len(lines)):
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
@@ -425,7 +431,10 @@ def clean_documents(
             )
         else:
             text, dropped, header = clean_page(
-                document["raw_text"], title=document.get("title"), boilerplate=page_boilerplate
+                document["raw_text"],
+                title=document.get("title"),
+                boilerplate=page_boilerplate,
+                use_model=document.get("kind") in WHOLE_PAGE_KINDS,
             )
         dropped_rows.extend({"doc_id": document["doc_id"], **row} for row in dropped)
         if not text:
