@@ -9,6 +9,7 @@ check what was and was not requested.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -90,10 +91,9 @@ def _handler(server: CollectServer) -> type[BaseHTTPRequestHandler]:
                 path = self.path.split("?")[0]
                 server.hits[path] = server.hits.get(path, 0) + 1
                 hit = server.hits[path]
-            try:
+            # A client that stops reading (a refused 30 MB page) closes the connection.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.route(path, hit)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def send(self, code: int, body: bytes, content_type: str, **headers: str) -> None:
             self.send_response(code)
@@ -185,7 +185,9 @@ def _handler(server: CollectServer) -> type[BaseHTTPRequestHandler]:
             if self.headers.get("Authorization") != f"Token {MC_KEY}":
                 return self.send(403, b'{"detail": "Invalid token."}', "application/json")
             query = dict(urllib.parse.parse_qsl(self.path.split("?", 1)[1]))
-            page = "mc_story_list_2.json" if query.get("pagination_token") else "mc_story_list_1.json"
+            page = (
+                "mc_story_list_2.json" if query.get("pagination_token") else "mc_story_list_1.json"
+            )
             self.send(200, server.fixture(page), "application/json")
 
     return Handler

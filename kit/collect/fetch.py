@@ -224,8 +224,8 @@ class Fetcher:
         current = url
         for _ in range(self.max_redirects + 1):
             if check_robots and not self.allowed(current):
-                reason = f"robots.txt of {host_of(current)} disallows it for {self.user_agent}"
-                return Fetched(url, current, "disallowed", reason, fetched_at=_now()), redirects
+                reason = f"robots.txt of {host_of(current)} disallows it"
+                return Fetched(url, current, "disallowed", reason, fetched_at=now_utc()), redirects
             answer = self._request(current, accept=accept, max_bytes=max_bytes or self.max_bytes)
             if not answer.location:
                 return answer, redirects
@@ -233,7 +233,7 @@ class Fetcher:
             current = urllib.parse.urljoin(current, answer.location)
         chain = " -> ".join(redirects[:4])
         reason = f"more than {self.max_redirects} redirects ({chain} …)"
-        return Fetched(url, current, "too many redirects", reason, fetched_at=_now()), redirects
+        return Fetched(url, current, "too many redirects", reason, fetched_at=now_utc()), redirects
 
     def _request(self, url: str, *, accept: tuple[str, ...] | None, max_bytes: int) -> Fetched:
         """Return the answer of one URL (a redirect not followed), retrying 429/5xx/timeouts."""
@@ -253,7 +253,7 @@ class Fetcher:
         self, url: str, *, accept: tuple[str, ...] | None, max_bytes: int
     ) -> tuple[Fetched, float | None]:
         """Return (the answer, None), or (a failed answer, seconds to wait; -1 = back off)."""
-        fetched_at = _now()
+        fetched_at = now_utc()
         self.requests_made += 1
         failed = Fetched(url, url, "", fetched_at=fetched_at)
         try:
@@ -317,7 +317,7 @@ class Fetcher:
 
 def _too_large(answer: Fetched, size: int, max_bytes: int) -> Fetched:
     answer.status = "too large"
-    answer.reason = f"the answer is over {max_bytes:,} bytes ({size:,} or more); raise max_bytes="
+    answer.reason = f"the answer is over the {max_bytes:,}-byte cap ({size:,} bytes or more)"
     return answer
 
 
@@ -341,6 +341,6 @@ def _retry_after(value: str | None) -> float:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-def _now() -> str:
+def now_utc() -> str:
     """Return the current time in UTC as ISO 8601 (seconds)."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit.collect import manifest
-from kit.collect.fetch import Fetched, Fetcher, normalise_url
+from kit.collect.fetch import Fetched, Fetcher, normalise_url, now_utc
 
 ACTIONS = ("fetched", "failed", "already collected", "already failed")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -48,7 +49,7 @@ def file_name(url: str) -> str:
     """Return the file a page is saved as: its host and a hash of its URL.
 
     >>> file_name("https://www.example.org/news/1.html")
-    'example-org_86d5fe9e9baa1e5f.html'
+    'example-org_f7cbcb67884b7541.html'
     """
     host = (url.split("://", 1)[-1].split("/", 1)[0].split(":")[0]).lower().removeprefix("www.")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
@@ -82,12 +83,11 @@ def collect_items(
     folder.mkdir(parents=True, exist_ok=True)
     rows = manifest.read(folder)
     manifest.write(folder, rows)  # same rows, and a header that appending can rely on
+    unique, invalid = _unique_items(items)
     listing_rows = {normalise_url(answer.url): answer for answer in listings}
-    records = [
-        record for record in rows.to_dict("records") if record["url"] not in listing_rows
-    ]
+    listing_rows.update({answer.url: answer for answer in invalid})
+    records = [record for record in rows.to_dict("records") if record["url"] not in listing_rows]
     known = {record["url"]: index for index, record in enumerate(records) if record["url"]}
-    unique = _unique_items(items)
     outcome: dict[str, str] = {}
     to_fetch = []
     for url, item in unique.items():
@@ -126,13 +126,21 @@ def collect_items(
     return called.reindex(columns=[*manifest.COLUMNS, "action"])
 
 
-def _unique_items(items: Iterable[Item]) -> dict[str, Item]:
-    """Return ``{normalised URL: item}``, the first of each URL kept."""
+def _unique_items(items: Iterable[Item]) -> tuple[dict[str, Item], list[Fetched]]:
+    """Return ``{normalised URL: item}`` (the first of each URL kept), and the answers for
+    the items whose URL is not a web address, so they are recorded, not dropped."""
     unique: dict[str, Item] = {}
+    invalid: list[Fetched] = []
     for item in items:
-        if item.url and item.url.startswith(("http://", "https://")):
-            unique.setdefault(normalise_url(item.url), item)
-    return unique
+        url = (item.url or "").strip()
+        if url.lower().startswith(("http://", "https://")) and urllib.parse.urlsplit(url).hostname:
+            unique.setdefault(normalise_url(url), item)
+        else:
+            reason = "not an http(s) address" if url else "the item has no link"
+            invalid.append(
+                Fetched(url or "(no link)", url, "invalid", reason, fetched_at=now_utc())
+            )
+    return unique, invalid
 
 
 def _hosts_in_turn(pairs: list[tuple[str, Item]]) -> list[tuple[str, Item]]:
@@ -167,10 +175,10 @@ def _row(url: str, item: Item, answer: Fetched, query: str) -> dict[str, str]:
     """Return the manifest row of one answer (its ``file`` still empty)."""
     return {
         "file": "",
-        "source": item.source or "",
+        "source": _one_line(item.source),
         "published": item.published or "",
         "url": url,
-        "title": item.title or "",
+        "title": _one_line(item.title),
         "fetched_at": answer.fetched_at,
         "status": answer.status,
         "query": query,
@@ -178,6 +186,11 @@ def _row(url: str, item: Item, answer: Fetched, query: str) -> dict[str, str]:
         "redirects": " ".join(answer.redirects),
         "reason": answer.reason,
     }
+
+
+def _one_line(text: str | None) -> str:
+    """Return ``text`` with its runs of white space (newlines too) made one space."""
+    return " ".join((text or "").split())
 
 
 def page_has_date(content: bytes) -> bool:

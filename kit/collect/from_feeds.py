@@ -69,12 +69,14 @@ def feed_items(answer: Fetched, *, source: str | None = None) -> list[Item]:
     ...     b"<rss version='2.0'><channel><title>X News</title><item><title>A</title>"
     ...     b"<link>http://x.org/a</link><pubDate>Tue, 21 Feb 2023 10:00:00 GMT</pubDate>"
     ...     b"</item></channel></rss>"))
-    >>> feed_items(feed)
-    [Item(url='http://x.org/a', title='A', source='X News', published='2023-02-21T10:00:00Z', fallback_published=None)]
+    >>> [(item.url, item.title, item.source, item.published) for item in feed_items(feed)]
+    [('http://x.org/a', 'A', 'X News', '2023-02-21T10:00:00Z')]
     """
     import feedparser
 
-    parsed = feedparser.parse(answer.content, response_headers={"content-location": answer.final_url})
+    # The feed's own address resolves relative links in it.
+    base = {"content-location": answer.final_url}
+    parsed = feedparser.parse(answer.content, response_headers=base)
     if not parsed.entries and parsed.get("bozo"):
         answer.content, answer.status = None, "not a feed"
         answer.reason = f"the answer is not an RSS or Atom feed ({parsed.get('bozo_exception')})"

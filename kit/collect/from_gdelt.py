@@ -123,8 +123,8 @@ def gdelt_query(
 def window(start: str | dt.date, end: str | dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Return the UTC window ``[begin, finish)``; a date as ``end`` includes that whole day.
 
-    >>> window("2023-02-01", "2023-02-28")
-    (datetime.datetime(2023, 2, 1, 0, 0, tzinfo=datetime.timezone.utc), datetime.datetime(2023, 3, 1, 0, 0, tzinfo=datetime.timezone.utc))
+    >>> [f"{stamp:%Y-%m-%d %H:%M %Z}" for stamp in window("2023-02-01", "2023-02-28")]
+    ['2023-02-01 00:00 UTC', '2023-03-01 00:00 UTC']
     """
     begin, finish = _utc(start), _utc(end)
     if _is_day(end):

@@ -117,6 +117,7 @@ def story_list(
     """Return every story Media Cloud lists for the query, page after page."""
     import mediacloud.api
     import mediacloud.error
+    import requests
 
     search = mediacloud.api.SearchApi(key)
     search.BASE_API_URL = base_url if base_url.endswith("/") else f"{base_url}/"
@@ -139,7 +140,14 @@ def story_list(
                 if code in (401, 403)
                 else "check the query and try again later"
             )
-            raise CollectError(f"{search.BASE_API_URL}: Media Cloud refused ({error}); {fix}") from None
+            raise CollectError(
+                f"{search.BASE_API_URL}: Media Cloud refused ({error}); {fix}"
+            ) from None
+        except requests.RequestException as error:
+            raise CollectError(
+                f"{search.BASE_API_URL}: Media Cloud could not be reached ({error}); "
+                "check the address and your connection"
+            ) from None
         stories += page
         if not token or (limit is not None and len(stories) >= limit):
             return stories[:limit] if limit is not None else stories

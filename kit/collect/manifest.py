@@ -48,14 +48,14 @@ def failed_fetch(row: Mapping[str, str | None]) -> str | None:
 
     >>> failed_fetch({"file": None, "url": "http://x.org/a", "fetched_at": "2026-01-01T00:00:00Z",
     ...               "status": "404", "reason": "HTTP 404 Not Found", "query": "feed: f"})
-    'http://x.org/a was not collected (HTTP 404 Not Found; found by feed: f)'
+    'http://x.org/a was not collected: HTTP 404 Not Found (found by feed: f)'
     >>> failed_fetch({"file": "a.html", "status": "200", "fetched_at": "2026-01-01T00:00:00Z"})
     """
     if row.get("file") or "fetched_at" not in row or "status" not in row:
         return None
-    found_by = f"; found by {row['query']}" if row.get("query") else ""
+    found_by = f" (found by {row['query']})" if row.get("query") else ""
     why = row.get("reason") or f"status {row.get('status') or 'unknown'}"
-    return f"{row.get('url') or '(no URL)'} was not collected ({why}{found_by})"
+    return f"{row.get('url') or '(no URL)'} was not collected: {why}{found_by}"
 
 
 def read(folder: str | os.PathLike[str]) -> pd.DataFrame:
@@ -92,7 +92,9 @@ def append(folder: str | os.PathLike[str], row: Mapping[str, Any]) -> None:
     with path.open(encoding="utf-8-sig") as manifest:
         header = next(csv.reader(manifest))
     with path.open("a", encoding="utf-8", newline="") as manifest:
-        csv.writer(manifest).writerow(["" if row.get(name) is None else row[name] for name in header])
+        csv.writer(manifest).writerow(
+            ["" if row.get(name) is None else row[name] for name in header]
+        )
 
 
 def add_query(queries: str, query: str) -> str:
@@ -143,8 +145,9 @@ def summary(folder: str | os.PathLike[str] | None) -> dict[str, str]:
     queries = _unique(q for value in rows["query"] for q in value.split(QUERY_SEPARATOR) if q)
     times = sorted(rows["fetched_at"])
     kept = int((rows["file"] != "").sum())
+    more = f" (and {len(queries) - 10} more)" if len(queries) > 10 else ""
     return {
-        "collected_by": "; ".join(queries[:10]) + (f" (and {len(queries) - 10} more)" * (len(queries) > 10)),
+        "collected_by": "; ".join(queries[:10]) + more,
         "fetched": f"{times[0]} to {times[-1]}",
         "urls": f"{kept} pages kept, {len(rows) - kept} URLs failed",
     }
