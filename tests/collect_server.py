@@ -82,6 +82,7 @@ def big_artlist(base: str) -> list[dict]:
 def _handler(server: CollectServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else each small answer waits on a delayed ACK
 
         def log_message(self, *args: object) -> None:  # quiet
             pass

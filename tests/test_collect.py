@@ -220,8 +220,10 @@ def test_urls_strip_tracking_record_bad_links_and_add_to_the_folder(server, tmp_
     }
     corpus = _load(folder, tmp_path)
     assert len(corpus.articles) == 3
-    assert any("'not a link' was not collected" in r or "not a link was not collected" in r
-               for r in corpus.problems["reason"])  # fmt: skip
+    assert any(
+        "'not a link' was not collected" in r or "not a link was not collected" in r
+        for r in corpus.problems["reason"]
+    )
 
 
 def test_retry_failed_fetches_only_the_failed_again(server, tmp_path):
@@ -388,6 +390,57 @@ def test_command_line_collects_urls_and_feeds(server, tmp_path, capsys, monkeypa
     printed = capsys.readouterr().out
     assert "1 fetched" in printed and "2 fetched" in printed
     assert len(manifest.read(folder)) == 3
-    code = main(["collect", "mediacloud", "x", "--start", "2023-02-01", "--end", "2023-02-02",
-                 "--out", str(folder), "--api-key", ""])  # fmt: skip
+    code = main(
+        [
+            "collect",
+            "mediacloud",
+            "x",
+            "--start",
+            "2023-02-01",
+            "--end",
+            "2023-02-02",
+            "--out",
+            str(folder),
+            "--api-key",
+            "",
+        ]
+    )
     assert code == 2 and "MC_API_KEY" in capsys.readouterr().err
+
+
+# ---- notebook 05 ------------------------------------------------------------------------------
+def test_notebook_05_collects_from_a_local_server_loads_and_shows_the_dashboard(server, tmp_path):
+    from kit.report import execute
+
+    folder = tmp_path / "collected"
+    parameters = {
+        "demo": False,
+        "source": "gdelt",
+        "query": "fisheries Oslo",
+        "start": "2023-02-01",
+        "end": "2023-02-28",
+        "base_url": server.url("/api/v2/doc/doc"),
+        "out": str(folder),
+        "delay": 0,
+    }
+    notebook = execute(
+        Path(__file__).parents[1] / "notebooks" / "05_collect_a_corpus.ipynb",
+        parameters,
+        timeout=300,
+    )
+    printed = "\n".join(
+        str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+    )
+    assert "3 articles from 2 outlets" in printed
+    assert "VBox" in printed  # the dashboard
+    assert _stems(manifest.read(folder)["url"]) == {
+        "arctic-deal",
+        "no-date",
+        "quotas-explained",
+        "missing",
+        "memo",
+    }
+    assert server.paths().count("/news/arctic-deal.html") == 1  # the second call resumed

@@ -2,7 +2,7 @@
 
 >>> from kit import collect
 >>> sorted(collect.__all__)
-['CollectError', 'feeds', 'gdelt', 'mediacloud', 'provenance', 'urls']
+['CollectError', 'feeds', 'gdelt', 'mediacloud', 'provenance', 'run', 'urls']
 
 ``collect.feeds([...], out=)`` reads RSS/Atom feeds, ``collect.urls([...], out=)`` a list of
 pages, ``collect.gdelt(query, start=, end=, out=)`` GDELT's DOC 2.0 article lists and
@@ -19,7 +19,7 @@ from typing import Any
 
 from kit.errors import KitError
 
-__all__ = ["CollectError", "feeds", "gdelt", "mediacloud", "provenance", "urls"]
+__all__ = ["CollectError", "feeds", "gdelt", "mediacloud", "provenance", "run", "urls"]
 
 _COLLECTORS = {
     "feeds": "kit.collect.from_feeds",
@@ -32,6 +32,31 @@ _COLLECTORS = {
 
 class CollectError(KitError):
     """A collection that cannot go on: a missing key, a query the service refused."""
+
+
+def run(source: str, **options: Any) -> Any:
+    """Return ``collect.<source>(...)`` given the options of all sources; each takes its own.
+
+    For a notebook whose parameters name the source: ``query``/``start``/``end`` go to GDELT
+    and Media Cloud, ``feed_urls`` to feeds, ``page_urls`` to URL lists, and the fetcher's
+    options (``delay=``, ``timeout=``, …) and ``out=`` to all.
+
+    >>> run("rss", out="x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kit.errors.InputError: source='rss' is not valid; use one of 'feeds', 'urls', ...
+    """
+    import inspect
+
+    from kit.collect.fetch import Fetcher
+    from kit.errors import InputError, value_invalid_msg
+
+    if source not in _COLLECTORS or source == "provenance":
+        raise InputError(value_invalid_msg("source", source, list(_COLLECTORS)[:4]))
+    collector = __getattr__(source)
+    own = set(inspect.signature(collector).parameters) | set(inspect.signature(Fetcher).parameters)
+    given = {name: value for name, value in options.items() if name in own}
+    first = next(iter(inspect.signature(collector).parameters))
+    return collector(given.pop(first), **given)
 
 
 def __getattr__(name: str) -> Any:
