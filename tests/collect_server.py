@@ -33,6 +33,7 @@ class CollectServer:
         self.hits: dict[str, int] = {}
         self.lock = threading.Lock()
         self.robots_status = 200  # a test may make robots.txt fail
+        self.robots_text: str | None = None  # or serve other rules than the fixture's
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -109,7 +110,9 @@ def _handler(server: CollectServer) -> type[BaseHTTPRequestHandler]:
         def route(self, path: str, hit: int) -> None:
             html = "text/html; charset=utf-8"
             if path == "/robots.txt":
-                return self.send(server.robots_status, server.fixture("robots.txt"), "text/plain")
+                rules = server.robots_text.encode() if server.robots_text else None
+                body = rules or server.fixture("robots.txt")
+                return self.send(server.robots_status, body, "text/plain")
             if path == "/feeds/world.rss":
                 return self.send(200, server.fixture("world.rss"), "application/rss+xml")
             if path == "/feeds/europe.atom":

@@ -194,6 +194,21 @@ def test_robots_txt_that_cannot_be_read_allows_nothing_and_a_missing_one_everyth
     assert Fetcher(delay=0).get(server.url("/private/memo.html")).status == "404"
 
 
+def test_robots_rules_for_the_kit_and_its_crawl_delay_are_obeyed(server):
+    server.robots_text = (
+        "User-agent: coverage-kit\nDisallow: /news/bergen\nCrawl-delay: 1\n\n"
+        "User-agent: *\nAllow: /\n"
+    )
+    fetcher = Fetcher(delay=0)
+    assert fetcher.get(server.url("/news/bergen-strike.html")).status == "disallowed"
+    assert fetcher.get(server.url("/news/arctic-deal.html")).ok
+    assert fetcher.get(server.url("/news/quotas-explained.html")).ok
+    first = server.times("/news/arctic-deal.html")[0]
+    second = server.times("/news/quotas-explained.html")[0]
+    assert second - first >= 0.95  # Crawl-delay: 1, although delay=0
+    assert "/news/bergen-strike.html" not in server.paths()
+
+
 # ---- URL lists, resuming ----------------------------------------------------------------------
 def test_urls_strip_tracking_record_bad_links_and_add_to_the_folder(server, tmp_path):
     folder = tmp_path / "corpus"
