@@ -257,6 +257,40 @@ def test_retry_failed_fetches_only_the_failed_again(server, tmp_path):
     assert not _load(folder, tmp_path).problems["reason"].str.contains("flaky").any()
 
 
+def test_an_interrupted_run_keeps_what_it_fetched_and_the_next_one_resumes(server, tmp_path):
+    def interrupt(seconds: float) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while waiting out busy.html's Retry-After
+
+    folder = tmp_path / "corpus"
+    pages = [server.url(f"/news/{name}.html") for name in ("arctic-deal", "busy", "no-date")]
+    with pytest.raises(KeyboardInterrupt):
+        collect.urls(pages, out=folder, fetcher=Fetcher(delay=0, sleep=interrupt), progress=False)
+    assert _stems(manifest.read(folder)["url"]) == {"arctic-deal"}
+    rows = collect.urls(pages, out=folder, **FAST)
+    assert dict(zip(rows["url"].map(lambda url: Path(url).stem), rows["action"], strict=True)) == {
+        "arctic-deal": "already collected",
+        "busy": "fetched",
+        "no-date": "fetched",
+    }
+    assert server.paths().count("/news/arctic-deal.html") == 1
+
+
+def test_collecting_into_a_folder_with_its_own_manifest_keeps_its_rows(server, tmp_path):
+    import shutil
+
+    folder = shutil.copytree(Path(__file__).parents[1] / "data", tmp_path / "corpus")
+    collect.urls([server.url("/news/arctic-deal.html")], out=folder, source="Test Gazette", **FAST)
+    rows = manifest.read(folder)
+    assert len(rows) == 3 and "timezone" in rows and "Europe/Kyiv" in set(rows["timezone"])
+    corpus = _load(folder, tmp_path)
+    assert sorted(corpus.articles["source"]) == [
+        "Kyiv Independent",
+        "New York Post",
+        "Test Gazette",
+    ]
+    assert len(corpus.problems) == 0
+
+
 # ---- GDELT ------------------------------------------------------------------------------------
 def test_gdelt_collected_then_loaded(server, tmp_path):
     folder = tmp_path / "corpus"

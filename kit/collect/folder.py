@@ -82,7 +82,13 @@ def collect_items(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     rows = manifest.read(folder)
-    manifest.write(folder, rows)  # same rows, and a header that appending can rely on
+    # One row per URL (an interrupted retry may have appended a second), the last kept; the
+    # header rewritten in the kit's order only when it differs, so appending can rely on it.
+    has_url = rows["url"] != ""
+    deduplicated = rows[~has_url | ~rows["url"].duplicated(keep="last")]
+    if len(deduplicated) < len(rows) or manifest.header(folder) != manifest.ordered_columns(rows):
+        rows = deduplicated.reset_index(drop=True)
+        manifest.write(folder, rows)
     unique, invalid = _unique_items(items)
     listing_rows = {normalise_url(answer.url): answer for answer in listings}
     listing_rows.update({answer.url: answer for answer in invalid})

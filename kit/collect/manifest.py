@@ -79,21 +79,33 @@ def write(folder: str | os.PathLike[str], rows: pd.DataFrame) -> Path:
     """Write ``rows`` as the folder's manifest.csv, whole or not at all (a temporary file,
     then a rename); return its path."""
     path = Path(folder) / "manifest.csv"
-    extra = [column for column in rows.columns if column not in COLUMNS]
     partial = path.with_name(".manifest.csv.partial")
-    rows.reindex(columns=[*COLUMNS, *extra]).to_csv(partial, index=False, encoding="utf-8")
+    rows.reindex(columns=ordered_columns(rows)).to_csv(partial, index=False, encoding="utf-8")
     os.replace(partial, path)
     return path
+
+
+def ordered_columns(rows: pd.DataFrame) -> list[str]:
+    """Return the manifest's columns in the order written: ``COLUMNS``, then any others."""
+    return [*COLUMNS, *(column for column in rows.columns if column not in COLUMNS)]
+
+
+def header(folder: str | os.PathLike[str]) -> list[str]:
+    """Return the column names of the folder's manifest.csv ([] when it has none)."""
+    path = Path(folder) / "manifest.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig") as manifest:
+        return [name.strip().lower() for name in next(csv.reader(manifest), [])]
 
 
 def append(folder: str | os.PathLike[str], row: Mapping[str, Any]) -> None:
     """Append one row to the manifest (whose header must be ``COLUMNS`` and then extras)."""
     path = Path(folder) / "manifest.csv"
-    with path.open(encoding="utf-8-sig") as manifest:
-        header = next(csv.reader(manifest))
+    names = header(folder)
     with path.open("a", encoding="utf-8", newline="") as manifest:
         csv.writer(manifest).writerow(
-            ["" if row.get(name) is None else row[name] for name in header]
+            ["" if row.get(name) is None else row[name] for name in names]
         )
 
 
