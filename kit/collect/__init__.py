@@ -56,6 +56,8 @@ def run(source: str, **options: Any) -> Any:
     own = set(inspect.signature(collector).parameters) | set(inspect.signature(Fetcher).parameters)
     given = {name: value for name, value in options.items() if name in own}
     first = next(iter(inspect.signature(collector).parameters))
+    if first not in given:
+        raise InputError(f"collect.run({source!r}, ...) needs {first}=; pass it with the others")
     return collector(given.pop(first), **given)
 
 
