@@ -239,7 +239,10 @@ class Fetcher:
         """Return the answer of one URL (a redirect not followed), retrying 429/5xx/timeouts."""
         for attempt in range(self.retries + 1):
             self._wait_for_host(url)
-            answer, retry_after = self._attempt(url, accept=accept, max_bytes=max_bytes)
+            try:
+                answer, retry_after = self._attempt(url, accept=accept, max_bytes=max_bytes)
+            finally:  # the delay runs from the end of one request to the start of the next
+                self._last_request[host_of(url)] = time.monotonic()
             if retry_after is None or attempt == self.retries:
                 return answer
             wait = self.backoff * 2**attempt if retry_after < 0 else retry_after
@@ -312,7 +315,6 @@ class Fetcher:
             remaining = last + delay - time.monotonic()
             if remaining > 0:
                 self.sleep(remaining)
-        self._last_request[host] = time.monotonic()
 
 
 def _too_large(answer: Fetched, size: int, max_bytes: int) -> Fetched:
