@@ -2,6 +2,7 @@
 
 Builds the annotation store of a corpus and prints its summary. ``python -m kit report
 [--corpus PATH] [--out DIR]`` runs every notebook against a corpus and writes HTML reports.
+``python -m kit collect feeds|urls|gdelt|mediacloud ... --out DIR`` collects a corpus.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import sys
 
 import kit
+from kit.collect import cli as collect_cli
 from kit.errors import KitError
 from kit.store import PART_WORDS
 
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         "notebooks", nargs="*", help="notebooks to run (default: every notebook in notebooks/)"
     )
     report_parser.set_defaults(run=report)
+    collect_cli.add_parser(commands)
     arguments = parser.parse_args(argv)
     try:
         return arguments.run(arguments)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.collect import manifest as collected
 from kit.csv_rows import csv_rows, sniff_delimiter
 from kit.dates import (
     DAY_MONTH_FIX,
@@ -101,6 +102,8 @@ def read_manifests(
                 log.add(shown, "no 'file' column", fix="name each page in a column called file")
                 break
             name = row["file"]
+            if (failed := collected.failed_fetch(row)) is not None:  # a URL kit.collect missed
+                log.add(shown, failed, line=line, fix=collected.RETRY_FIX)
             if not name:
                 continue
             if name in rows:

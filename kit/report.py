@@ -10,7 +10,8 @@ file that needs neither a kernel nor the network:
   saved (boxes keep their layout, HTML outputs their content, figures are drawn, controls show
   their label and value), so nothing renders blank;
 - a provenance block at the top says what the report was made from (corpus content hash,
-  article count, kit, spaCy model, stance method, date), also as JSON in
+  article count, kit, spaCy model, stance method, date; for a collected corpus, the feeds and
+  queries, the fetch times and the URLs kept and failed), also as JSON in
   ``<script type="application/json" id="kit-provenance">``.
 
 A cell that fails stops the run with a ``ReportError`` naming the notebook, the cell and the error.
@@ -47,6 +48,10 @@ PROVENANCE_FIELDS = {
     "stance_method": "Stance method",
     "notebook": "Notebook",
     "created": "Made on (UTC)",
+    # Only for a corpus that kit.collect fetched (kit.collect.manifest.summary):
+    "collected_by": "Collected by",
+    "fetched": "Fetched (UTC)",
+    "urls": "URLs",
 }
 
 # Templates are data; every value is escaped before it meets one.
@@ -118,6 +123,7 @@ def provenance(
 ) -> dict[str, Any]:
     """Return what a report is made from: corpus hash, articles, kit, model, stance, date."""
     from kit import stance
+    from kit.collect import manifest as collected
 
     meta = getattr(corpus, "meta", {}) or {}
     created = created or dt.datetime.now(dt.UTC)
@@ -130,6 +136,7 @@ def provenance(
         "stance_method": getattr(corpus, "stance_method", None) or stance.default_method(),
         "notebook": notebook or "",
         "created": created.strftime("%Y-%m-%d %H:%M:%S"),
+        **collected.summary(meta.get("path")),
     }
 
 
@@ -146,6 +153,7 @@ def provenance_html(record: Mapping[str, Any]) -> kit_html.Html:
             label=kit_html.escape(label), value=kit_html.escape(record.get(key, ""))
         )
         for key, label in PROVENANCE_FIELDS.items()
+        if key in record
     )
     return kit_html.Html(
         TEMPLATES["provenance"].format(items=items, json=_script_json(dict(record)))
