@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import stance
+from kit import stance, stance_roles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,17 +76,17 @@ def test_lexicon_speaker_is_not_judged_by_what_they_report():
 
 def test_explain_names_the_cue_and_why():
     start = CONDEMN.index("Tom Baker")
-    cues = stance.explain(CONDEMN, start, start + len("Tom Baker"))
+    cues = stance.explain(CONDEMN, start, start + len("Tom Baker"), method="lexicon")
     assert cues["word"].tolist() == ["condemned"]
     assert cues["reason"].tolist() == ["act done to the target"]
     assert cues["weight"].tolist() == [-1.0]
-    assert stance.explain(NEUTRAL, 15, 24).empty
+    assert stance.explain(NEUTRAL, 15, 24, method="lexicon").empty
 
 
 def test_lexicon_negation_flips_and_weakens():
     text = "The board did not praise Director Kim."
     start = text.index("Kim")
-    cues = stance.explain(text, start, start + 3)
+    cues = stance.explain(text, start, start + 3, method="lexicon")
     assert cues["negated"].tolist() == [True]
     assert -0.5 < cues["weight"].sum() < 0
 
@@ -117,16 +117,88 @@ def test_model_speaker_is_not_negative_and_accused_is():
 
 
 @needs_model
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation of the shipped model: in a direct 'X condemned Y' it gives the "
-    "condemner the sentence's mood too (use method='lexicon' to teach agent and patient)",
-)
 def test_model_condemner_is_not_negative():
     result = stance.predict(
         targets((CONDEMN, "Alice Moreno"), (CONDEMN, "Tom Baker")), method="model"
     )
     assert result["label"].tolist() == ["neutral", "negative"]
+    assert result["decided_by"].tolist() == ["role rule", "role rule"]
+
+
+@needs_model
+def test_model_only_gives_the_condemner_the_mood_which_the_role_rule_corrects():
+    # Why the rule exists: the bare model labels the condemner negative.
+    cases = targets(("Opponents accused the mayor of wasting funds.", "Opponents"))
+    assert stance.predict(cases, method="model_only")["label"].tolist() == ["negative"]
+    assert stance.predict(cases, method="model")["label"].tolist() == ["neutral"]
+
+
+ROLE_SENTENCES = REPO / "tests" / "data" / "role_sentences.csv"
+
+
+def role_targets() -> pd.DataFrame:
+    """Return the hand-written role sentences (tests/data) as stance targets with gold labels."""
+    cases = pd.read_csv(ROLE_SENTENCES)
+    frame = targets(*zip(cases["sentence"], cases["target"], strict=True))
+    return frame.assign(gold=cases["gold"].to_numpy(), construction=cases["construction"])
+
+
+def test_role_sentence_set_is_well_formed():
+    cases = pd.read_csv(ROLE_SENTENCES)
+    assert len(cases) >= 40
+    assert set(cases["gold"]) == set(stance.LABELS)
+    assert all(
+        text.count(target) == 1
+        for text, target in zip(cases["sentence"], cases["target"], strict=True)
+    )
+
+
+@needs_model
+def test_model_reads_roles_on_the_role_sentences():
+    cases = role_targets()
+    result = stance.predict(cases, method="model")
+    assert (result["label"] == cases["gold"]).mean() >= 0.85
+    assert (stance.predict(cases, method="model_only")["label"] == cases["gold"]).mean() < 0.7
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "label"),
+    [
+        ("Police detained Ahmadi outside the court.", "Police", "neutral"),
+        ("Police detained Ahmadi outside the court.", "Ahmadi", "negative"),
+        ("Tesla was sued by its investors.", "Tesla", "negative"),
+        ("Tesla was sued by its investors.", "investors", "neutral"),
+        ("Ruth Gold faces charges of fraud.", "Ruth Gold", "negative"),
+        ("The UN imposed sanctions on Eritrea.", "Eritrea", "negative"),
+        ("Farmers and truckers slammed the premier.", "truckers", "neutral"),
+        ("The coach praised Mina Sato.", "Mina Sato", "positive"),
+    ],
+)
+def test_role_rule_reads_agent_and_patient(text, target, label):
+    start = text.index(target)
+    cue = stance_roles.role_cue(text, start, start + len(target))
+    assert cue is not None and stance_roles.rule_decides(cue)
+    assert cue["label"] == label
+
+
+def test_role_rule_stays_out_of_negated_and_unlinked_targets():
+    text = "The board did not condemn Director Kim."
+    start = text.index("Kim")
+    assert stance_roles.role_cue(text, start, start + 3) is None
+    assert stance_roles.role_cue(NEUTRAL, 15, 24) is None
+
+
+@needs_model
+def test_explain_says_which_part_decided():
+    start = CONDEMN.index("Alice Moreno")
+    by_rule = stance.explain(CONDEMN, start, start + len("Alice Moreno"), method="model")
+    assert by_rule[["decided_by", "label", "role", "cue"]].values.tolist() == [
+        ["role rule", "neutral", "agent", "condemned"]
+    ]
+    by_model = stance.explain(NEUTRAL, 15, 24, method="model")
+    assert by_model["decided_by"].tolist() == ["model"]
+    with pytest.raises(ValueError, match="method"):
+        stance.explain(NEUTRAL, 15, 24, method="vibes")
 
 
 @needs_model
@@ -150,7 +222,11 @@ def test_default_method_is_the_model_when_shipped():
 # --- interface --------------------------------------------------------------------------
 
 
-ALL_METHODS = [pytest.param("model", marks=needs_model), "lexicon"]
+ALL_METHODS = [
+    pytest.param("model", marks=needs_model),
+    pytest.param("model_only", marks=needs_model),
+    "lexicon",
+]
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
@@ -158,7 +234,7 @@ def test_output_columns_and_ranges(method):
     frame = targets((CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva"))
     frame["doc_id"] = ["a", "b", "c"]
     result = stance.predict(frame, method=method)
-    assert list(result.columns) == [*frame.columns, "label", "score", "method"]
+    assert list(result.columns) == [*frame.columns, "label", "score", "decided_by", "method"]
     assert result["label"].isin(stance.LABELS).all()
     assert result["score"].between(-1, 1).all()
     assert (result["method"] == method).all()
@@ -167,7 +243,7 @@ def test_output_columns_and_ranges(method):
 
 
 def test_unknown_method_names_value_and_options():
-    with pytest.raises(ValueError, match=r"method='vibes'.*'model', 'lexicon'"):
+    with pytest.raises(ValueError, match=r"method='vibes'.*'model', 'model_only', 'lexicon'"):
         stance.predict(targets((NEUTRAL, "Ana Silva")), method="vibes")
 
 
