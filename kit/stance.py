@@ -584,8 +584,11 @@ def summarize(
     """Return one row per group of ``by``: mentions, articles, mean score with its interval, labels.
 
     Columns: the ``by`` columns, ``n`` (mentions), ``n_articles`` (distinct ``doc_id``),
-    ``mean_score``, ``ci_low``, ``ci_high``, then ``negative, neutral, positive`` (counts) and
-    ``negative_share, neutral_share, positive_share``.
+    ``mean_score``, ``ci_low``, ``ci_high``, then ``negative, neutral, positive`` (counts),
+    ``negative_share, neutral_share, positive_share``, and the group's overall stance:
+    ``weighted_score`` (mentions in the lead count more, quoted speech less) and ``label``
+    (negative, neutral, positive) by the rule of :mod:`kit.stance_articles`. With
+    ``by=("doc_id", "entity")`` that is each article's stance toward each entity.
 
     The interval is a Student-t interval for the mean score, mean ± t·sd/√n, treating each
     mention as independent (mentions in one article are not, so read it as a lower bound on
@@ -595,6 +598,8 @@ def summarize(
     ...                      "score": [0.5, -0.5], "label": ["positive", "negative"]})
     >>> summarize(rows)[["n", "n_articles", "positive", "positive_share"]].to_dict("records")
     [{'n': 2, 'n_articles': 2, 'positive': 1, 'positive_share': 0.5}]
+    >>> summarize(rows)["label"].tolist()
+    ['neutral']
     """
     group_columns = [by] if isinstance(by, str) else list(by)
     needed = [*group_columns, "score", "label", "doc_id"]
@@ -608,7 +613,7 @@ def summarize(
     label_columns = list(LABELS)
     share_columns = [f"{label}_share" for label in LABELS]
     columns = [*group_columns, "n", "n_articles", "mean_score", "ci_low", "ci_high",
-               *label_columns, *share_columns]  # fmt: skip
+               *label_columns, *share_columns, "weighted_score", "label"]  # fmt: skip
     if stance.empty:
         return pd.DataFrame(columns=columns)
     grouped = stance.groupby(group_columns, dropna=False, sort=True)
@@ -636,4 +641,9 @@ def summarize(
     for label, share in zip(label_columns, share_columns, strict=True):
         summary[label] = summary[label].fillna(0).astype(int)
         summary[share] = summary[label] / summary["n"]
-    return summary.reset_index()[columns]
+    from kit.stance_articles import group_labels
+
+    summary = summary.reset_index().merge(
+        group_labels(stance, group_columns), on=group_columns, how="left"
+    )
+    return summary[columns]

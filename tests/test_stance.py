@@ -327,23 +327,87 @@ def test_summarize_by_one_column_and_empty():
 # --- benchmark --------------------------------------------------------------------------
 
 
-def test_eval_script_prints_macro_f1_for_each_method(newsmtsc_dir):
+def test_eval_script_prints_every_figure_for_each_method(newsmtsc_dir):
     shared = newsmtsc_dir.parents[1]
+    if not (shared / "stance" / "persent" / "dev.csv").exists():
+        pytest.skip(f"PerSenT dev is absent from {shared} (the bench reads it)")
     completed = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "stance_eval.py"), "--limit", "60",
+        [sys.executable, str(REPO / "bench" / "stance_eval.py"), "--limit", "12",
          "--shared", str(shared)],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True, text=True, timeout=900, check=True,
     )  # fmt: skip
     output = completed.stdout
-    methods = ["lexicon", "vader (sentence)"]
+    methods = ["lexicon", "vader"]
     if stance.default_method() == "model":
-        methods.append("model")
+        methods += ["model", "model_only", "previous"]
+    number = r"(\d+\.\d)"
     for method in methods:
-        for name in ("dev_rw", "devtest_mt"):
-            line = re.search(rf"^{re.escape(method)}\s+{name}\s+60\s+(\d+\.\d)\s", output, re.M)
-            assert line, f"no macro-F1 for {method} on {name} in:\n{output}"
-            assert 0 <= float(line.group(1)) <= 100
+        line = re.search(rf"^{method}\s+" + r"\s+".join([number] * 9) + r"\s+(\d+)$", output, re.M)
+        assert line, f"no row of figures for {method} in:\n{output}"
+        assert all(0 <= float(value) <= 100 for value in line.groups()[:9])
     assert "83.1" in output
+
+
+# --- article-level label ----------------------------------------------------------------
+
+
+def article(doc_id: str, *mentions: tuple[str, float]) -> pd.DataFrame:
+    """Return a hand-made article's stance rows: one per ``(sentence, score)``, about "Lee"."""
+    rows = []
+    for sent_id, (sentence, score) in enumerate(mentions):
+        rows.append({"doc_id": doc_id, "entity": "Lee", "sent_id": sent_id, "sentence": sentence,
+                     "start": sentence.index("Lee"), "score": score,
+                     "label": stance._label_of(score)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_article_label_on_hand_made_articles():
+    praised = article("a", ("Lee opened the clinic.", 0.2), ("Nurses thanked Lee.", 0.7))
+    attacked = article("b", ("Lee lied to the court.", -0.9), ("Lee was fined.", -0.6))
+    plain = article("c", ("Lee met officials.", -0.1), ("Lee spoke on Tuesday.", -0.2))
+    # Quoted speech counts half: the outlet's own words decide.
+    quoted = article("d", ('A rival said "Lee is a crook".', -0.9), ("Lee won the vote.", 0.7),
+                     ("Lee thanked voters.", 0.5))  # fmt: skip
+    frame = pd.concat([praised, attacked, plain, quoted], ignore_index=True)
+    summary = stance.summarize(frame, by=("doc_id", "entity"))
+    assert summary["label"].tolist() == ["positive", "negative", "neutral", "positive"]
+    plain_mean = frame[frame["doc_id"] == "d"]["score"].mean()
+    assert plain_mean < summary["weighted_score"].iloc[3]
+
+
+def test_in_quotes_reads_straight_and_curly_marks():
+    from kit.stance_articles import in_quotes
+
+    assert in_quotes('He said "Lee lied" then.', 10)
+    assert not in_quotes('He said "Lee lied" then.', 20)
+    assert in_quotes("He said “Lee lied” then.", 10)
+    assert not in_quotes("He said “Lee lied” then.", 20)
+
+
+@needs_model
+def test_article_label_from_the_model_on_hand_made_articles():
+    sentences = [
+        ("1", "Dr Ana Ruiz opened a free clinic for children in the valley."),
+        ("1", "Parents praised Ana Ruiz for her patience and her care."),
+        ("2", "Prosecutors charged Ana Ruiz with fraud and embezzlement."),
+        ("2", "Ana Ruiz lied to investigators and hid the stolen money."),
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "doc_id": doc,
+                "sent_id": i,
+                "entity": "Ana Ruiz",
+                "text": text,
+                "start": text.index("Ana Ruiz"),
+                "end": text.index("Ana Ruiz") + 8,
+            }
+            for i, (doc, text) in enumerate(sentences)
+        ]  # fmt: skip
+    )
+    scored = stance.predict(frame, method="model").rename(columns={"text": "sentence"})
+    summary = stance.summarize(scored, by=("doc_id", "entity"))
+    assert summary["label"].tolist() == ["positive", "negative"]
 
 
 def test_default_falls_back_to_lexicon_with_one_notice(monkeypatch, tmp_path, capsys):
