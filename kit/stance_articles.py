@@ -110,3 +110,39 @@ def group_labels(stance: pd.DataFrame, group_columns: list[str]) -> pd.DataFrame
         keys = key if isinstance(key, tuple) else (key,)
         rows.append((*keys, score, label_of(score)))
     return pd.DataFrame(rows, columns=[*group_columns, "weighted_score", "label"])
+
+
+def articles_by_label(per_article: pd.DataFrame, by: str | list[str] = "source") -> pd.DataFrame:
+    """Return how many articles of each group lean each way: one row per ``by`` and entity.
+
+    ``per_article`` is ``stance_summary(by=("source", "doc_id", "entity"))`` (one row per
+    article and entity, with its ``label``). Columns: ``by``, ``entity``, ``articles`` (the
+    number each row stands on), ``negative``, ``neutral``, ``positive`` (articles with that
+    overall stance) and ``mentions``.
+
+    >>> rows = pd.DataFrame({"source": ["A", "A", "B"], "doc_id": [1, 2, 3],
+    ...                      "entity": ["X", "X", "X"], "n": [3, 1, 2],
+    ...                      "label": ["negative", "neutral", "positive"]})
+    >>> articles_by_label(rows)[["source", "articles", "negative", "positive"]].values.tolist()
+    [['A', 2, 1, 0], ['B', 1, 0, 1]]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    keys += ["entity"]
+    missing = [column for column in [*keys, "doc_id", "label", "n"] if column not in per_article]
+    if missing:
+        raise ValueError(
+            f"articles_by_label: the frame has no {', '.join(missing)} column(s); pass "
+            'corpus.stance_summary(by=("source", "doc_id", "entity"))'
+        )
+    labels = ["negative", "neutral", "positive"]
+    counts = (
+        per_article.assign(label=pd.Categorical(per_article["label"], categories=labels))
+        .groupby([*keys, "label"], observed=False)
+        .size()
+        .unstack("label")
+        .reindex(columns=labels, fill_value=0)
+    )
+    totals = per_article.groupby(keys).agg(articles=("doc_id", "nunique"), mentions=("n", "sum"))
+    table = totals.join(counts).reset_index()
+    table = table[table["articles"] > 0]
+    return table[[*keys, "articles", *labels, "mentions"]].reset_index(drop=True)
