@@ -26,8 +26,8 @@ def read_persent(path: str | Path) -> pd.DataFrame:
             "doc_id": articles["DOCUMENT_INDEX"].astype(str),
             "entity": articles["TARGET_ENTITY"].astype(str),
             "gold": articles["TRUE_SENTIMENT"].map(PERSENT_LABELS),
-            "title": articles["TITLE"].astype(str),
-            "masked": articles["MASKED_DOCUMENT"].astype(str),
+            "title": articles["TITLE"].fillna("").astype(str),
+            "masked": articles["MASKED_DOCUMENT"].fillna("").astype(str),
         }
     )
 
