@@ -563,6 +563,7 @@ def stance_by_outlet(
     *,
     outlet_colors: Mapping[str, str] | None = None,
     title: str | None = None,
+    min_articles: int | None = None,
 ) -> go.Figure:
     """Return bars of the mean stance per outlet and entity, with confidence intervals.
 
@@ -574,8 +575,8 @@ def stance_by_outlet(
 
     Scores run from -1 (negative) to +1 (positive); the hover gives the number of mentions
     and articles behind each mean. Intervals with one mention are undefined and not drawn.
-    A group resting on fewer than ``TOO_FEW_ARTICLES`` articles (column ``n_articles``) is
-    not drawn as a bar: a marker at 0 reads "too few to say".
+    With ``min_articles`` (e.g. ``TOO_FEW_ARTICLES``), a group resting on fewer articles
+    (column ``n_articles``) is not drawn as a bar: a marker at 0 reads "too few to say".
     """
     _framing_columns(
         summary, ["source", "entity", "n", "mean_score", "ci_low", "ci_high"],
@@ -589,7 +590,7 @@ def stance_by_outlet(
     articles = (
         summary["n_articles"] if "n_articles" in summary else pd.Series(np.nan, summary.index)
     )
-    too_few = (articles < TOO_FEW_ARTICLES).to_numpy()
+    too_few = (articles < (min_articles or 0)).to_numpy()
     rows = summary.assign(
         above=(summary["ci_high"] - summary["mean_score"]).to_numpy(dtype=float),
         below=(summary["mean_score"] - summary["ci_low"]).to_numpy(dtype=float),
@@ -631,7 +632,7 @@ def stance_by_outlet(
     scored_by = "; ".join(STANCE_METHOD_NAMES.get(str(m), str(m)) for m in methods)
     subtitle = (
         "Bars: mean score of the mentions; lines: 95% interval. "
-        + (f"Fewer than {TOO_FEW_ARTICLES} articles: too few to say. " if len(few_rows) else "")
+        + (f"Fewer than {min_articles} articles: too few to say. " if len(few_rows) else "")
         + (f"Scored by {scored_by}." if scored_by else "")
     )
     if summary.empty:

@@ -183,7 +183,8 @@ def test_charts_say_which_frame_they_need(voices):
 def test_stance_chart_shows_too_few_to_say_instead_of_a_bar(summary):
     summary = summary.assign(n_articles=5)
     summary.loc[0, "n_articles"] = 1  # Kyiv Independent on Vladimir Putin: one article
-    figure = stance_by_outlet(summary)
+    assert len(stance_by_outlet(summary).data) == len(OUTLETS)  # off by default: all bars
+    figure = stance_by_outlet(summary, min_articles=3)
     bars = [trace for trace in figure.data if trace.type == "bar"]
     drawn = {(unescape(t.meta["source"]), unescape(y)) for t in bars for y in t.y}
     assert ("Kyiv Independent", "Vladimir Putin") not in drawn
