@@ -493,9 +493,12 @@ def to_csv(figure_or_frame: BaseFigure | pd.DataFrame, path: str | Path) -> Path
 
 # ---- framing: stance, naming, voices, reliance, distinctive words ----------------------------
 STANCE_METHOD_NAMES: dict[str, str] = {
-    "model": "a fine-tuned language model (NewsMTSC)",
+    "model": "a fine-tuned language model (NewsMTSC) with a role rule",
+    "model_only": "a fine-tuned language model (NewsMTSC)",
     "lexicon": "a word list (lexicon)",
 }
+# Fewer articles than this behind an outlet's stance toward an entity: "too few to say".
+TOO_FEW_ARTICLES = 3
 STANCE_AXIS = "Stance toward the entity (−1 = negative, 0 = neutral, +1 = positive)"
 
 
@@ -560,6 +563,7 @@ def stance_by_outlet(
     *,
     outlet_colors: Mapping[str, str] | None = None,
     title: str | None = None,
+    min_articles: int | None = None,
 ) -> go.Figure:
     """Return bars of the mean stance per outlet and entity, with confidence intervals.
 
@@ -570,7 +574,9 @@ def stance_by_outlet(
         title: replaces the default title.
 
     Scores run from -1 (negative) to +1 (positive); the hover gives the number of mentions
-    behind each mean. Intervals with one mention are undefined and not drawn.
+    and articles behind each mean. Intervals with one mention are undefined and not drawn.
+    With ``min_articles`` (e.g. ``TOO_FEW_ARTICLES``), a group resting on fewer articles
+    (column ``n_articles``) is not drawn as a bar: a marker at 0 reads "too few to say".
     """
     _framing_columns(
         summary, ["source", "entity", "n", "mean_score", "ci_low", "ci_high"],
@@ -581,29 +587,53 @@ def stance_by_outlet(
         summary.groupby("entity")["n"].sum().reset_index()
         .sort_values(["n", "entity"], ascending=[False, True])["entity"].tolist()
     )  # fmt: skip
+    articles = (
+        summary["n_articles"] if "n_articles" in summary else pd.Series(np.nan, summary.index)
+    )
+    too_few = (articles < (min_articles or 0)).to_numpy()
     rows = summary.assign(
         above=(summary["ci_high"] - summary["mean_score"]).to_numpy(dtype=float),
         below=(summary["mean_score"] - summary["ci_low"]).to_numpy(dtype=float),
         n_text=summary["n"].map(lambda n: f"{int(n):,}"),
+        articles_text=articles.map(lambda n: "?" if pd.isna(n) else f"{int(n):,}"),
     )
+    few_rows, rows = rows[too_few], rows[~too_few]
     traces = _outlet_bars(
         rows,
         value="mean_score",
         category="entity",
         categories=entities,
         colors=colors,
-        customdata=["n_text", "ci_low", "ci_high"],
+        customdata=["n_text", "ci_low", "ci_high", "articles_text"],
         hover=(
             "<b>%{y}</b><br>%{fullData.name}<br>Mean stance: %{x:+.2f}"
             "<br>95% interval: %{customdata[1]:+.2f} to %{customdata[2]:+.2f}"
-            "<br>Mentions scored: %{customdata[0]}<extra></extra>"
+            "<br>Mentions scored: %{customdata[0]} in %{customdata[3]} article(s)<extra></extra>"
         ),
         error=("above", "below"),
     )
+    if len(few_rows):
+        traces.append(
+            go.Scatter(
+                x=np.zeros(len(few_rows)),
+                y=_safe_array(few_rows["entity"]),
+                mode="markers+text",
+                marker={"symbol": "circle-open", "color": "#888888", "size": 9},
+                text=[f"too few to say ({hover_safe(source)}: {n} mention(s), {k} article(s))"
+                      for source, n, k in zip(few_rows["source"], few_rows["n_text"],
+                                              few_rows["articles_text"], strict=True)],
+                textposition="middle right",
+                name="too few to say",
+                meta={"too_few": True},
+                hoverinfo="text",
+            )
+        )  # fmt: skip
     methods = sorted(summary["method"].dropna().unique()) if "method" in summary else []
     scored_by = "; ".join(STANCE_METHOD_NAMES.get(str(m), str(m)) for m in methods)
-    subtitle = "Bars: mean score of the mentions; lines: 95% interval. " + (
-        f"Scored by {scored_by}." if scored_by else ""
+    subtitle = (
+        "Bars: mean score of the mentions; lines: 95% interval. "
+        + (f"Fewer than {min_articles} articles: too few to say. " if len(few_rows) else "")
+        + (f"Scored by {scored_by}." if scored_by else "")
     )
     if summary.empty:
         subtitle = "No scored mentions match the current selection."

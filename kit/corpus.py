@@ -365,7 +365,21 @@ class Corpus:
         return result.reset_index(drop=True)
 
     def stance_summary(self, by: str | Iterable[str] = ("source", "entity")) -> pd.DataFrame:
-        """Return stance per group: mentions, mean score with a confidence interval, labels."""
+        """Return stance per group: mentions, articles, mean score with its interval, a label.
+
+        ``label`` is the group's overall stance (negative, neutral, positive): the mean of its
+        mention scores where a mention inside quotation marks counts half (quoted speech is
+        someone else's words, not the outlet's), positive above 0, negative at or below
+        -0.6, as calibrated on PerSenT (see ``kit.stance_articles``).
+        ``by=("doc_id", "entity")`` gives each article's stance toward each entity.
+        Headlines are not scored (the text holds the body only).
+
+        >>> import kit
+        >>> corpus = kit.load(progress=False)
+        >>> per_article = corpus.stance_summary(by=("doc_id", "entity"))
+        >>> set(per_article["label"]) <= {"negative", "neutral", "positive"}
+        True
+        """
         from kit import stance
 
         return stance.summarize(self.stance, by=tuple(as_list(by)))

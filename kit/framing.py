@@ -106,6 +106,30 @@ def stance_model_score() -> dict | None:
     }
 
 
+def article_stance_html(scope: Corpus) -> kit_html.Html:
+    """Return a table of how many articles of each outlet lean each way toward each actor.
+
+    Each article's overall stance toward an entity is ``stance_summary``'s ``label`` by
+    ``("source", "doc_id", "entity")``; the *Articles* column says what each row stands on.
+    """
+    from kit.stance_articles import articles_by_label
+
+    per_article = scope.stance_summary(by=("source", "doc_id", "entity"))
+    return kit_html.table(
+        articles_by_label(per_article),
+        columns={
+            "source": "Outlet",
+            "entity": "Actor",
+            "articles": "Articles",
+            "negative": "Negative",
+            "neutral": "Neutral",
+            "positive": "Positive",
+            "mentions": "Mentions",
+        },  # fmt: skip
+        caption="Articles by their overall stance toward each actor",
+    )
+
+
 def stance_caveat(methods: str | Iterable[str] | None) -> str:
     """Return a plain-words caveat on how far to trust the stance of these methods.
 
@@ -420,7 +444,8 @@ def view(corpus: Corpus, settings: Mapping[str, Any] | None = None) -> dict:
     """Return every frame the framing view shows for these settings (the pure view model).
 
     Keys: ``entities`` (the chosen ones, or the top people), ``summary`` (stance per outlet
-    and entity, with its method), ``evidence``, ``naming``, ``voices``, ``reliance``, ``words``
+    and entity, with its method), ``articles`` (each article's stance toward each entity),
+    ``evidence``, ``naming``, ``voices``, ``reliance``, ``words``
     and ``passages`` (empty without a ``term``).
     """
     settings = normalize_settings(settings)
@@ -430,6 +455,7 @@ def view(corpus: Corpus, settings: Mapping[str, Any] | None = None) -> dict:
     return {
         "entities": entities,
         "summary": scope.stance_summary(by=("source", "entity", "method")),
+        "articles": scope.stance_summary(by=("source", "doc_id", "entity")),
         "evidence": stance_evidence(corpus, entities, source=source),
         "naming": naming_frame(corpus.filter(source=source) if source else corpus, entities),
         "voices": voices_in(corpus, entity=entities, source=source),
@@ -605,7 +631,7 @@ class FramingView(View):
         if figure:
             self.stance_plot.show(self._stance_chart(scope))
         methods = scope.stance.get("method")
-        self.caveat.value = kit_html.note(stance_caveat(methods))
+        self.caveat.value = kit_html.note(stance_caveat(methods)) + article_stance_html(scope)
         names = ", ".join(entities) if entities else "no entity"
         chosen = "selected" if self._settings["entity"] else "most mentioned people"
         self.status.value = kit_html.note(

@@ -199,3 +199,66 @@ class Labeller:
 def labeller(items: pd.DataFrame, answers_path: str | Path, *, student: str) -> Labeller:
     """Return the labelling widget over ``items``, saving to ``answers_path`` as ``student``."""
     return Labeller(items, answers_path, student=student)
+
+
+def reveal_chart(table: pd.DataFrame) -> Any:
+    """Return a chart of where you, the class and the machine agree, one row per sentence.
+
+    ``table`` is :func:`comparison`'s. Each sentence is a row; the x axis is the label
+    (negative, neutral, positive); a filled circle is your label, a diamond the machine's and
+    a grey bar the share of the class that chose each label. Where all three sit together,
+    you agreed; where they spread, read the sentence again.
+    """
+    import plotly.graph_objects as go
+
+    from kit.html import hover_safe
+
+    rows = [f"{position + 1}. {hover_safe(entity)}" for position, entity in
+            enumerate(table["entity"])]  # fmt: skip
+    class_columns = [f"class_{label}" for label in LABELS]
+    totals = table[class_columns].sum(axis=1).replace(0, 1)
+    figure = go.Figure()
+    for offset, label in enumerate(LABELS):
+        share = (table[f"class_{label}"] / totals).to_numpy(dtype=float)
+        figure.add_trace(
+            go.Scatter(
+                x=[label] * len(table),
+                y=rows,
+                mode="markers",
+                marker={"symbol": "square", "size": 6 + 28 * share, "color": "#bbbbbb"},
+                name="the class" if offset == 0 else None,
+                showlegend=offset == 0,
+                legendgroup="class",
+                customdata=table[f"class_{label}"].to_numpy(),
+                hovertemplate="%{y}<br>" + label + ": %{customdata} classmate(s)<extra></extra>",
+            )
+        )
+    markers = (
+        ("yours", "you", "circle", "#1f77b4"),
+        ("machine", "the machine", "diamond-open", "#d62728"),
+    )
+    for column, name, symbol, color in markers:
+        chosen = table[column].where(table[column].isin(LABELS))
+        figure.add_trace(
+            go.Scatter(
+                x=chosen.tolist(),
+                y=rows,
+                mode="markers",
+                marker={"symbol": symbol, "size": 14, "color": color, "line": {"width": 2}},
+                name=name,
+                hovertemplate="%{y}<br>" + name + ": %{x}<extra></extra>",
+            )
+        )
+    agree = int(table["you_agree_with_machine"].sum())
+    answered = int((table["yours"] != "").sum())
+    figure.update_layout(
+        title={"text": "You, the class and the machine",
+               "subtitle": {"text": f"You agreed with the machine on {agree} of {answered} "
+                                    "sentences you labelled. Grey squares: how many classmates "
+                                    "chose each label."}},
+        xaxis={"categoryorder": "array", "categoryarray": list(LABELS), "title": {"text": "Label"}},
+        yaxis={"autorange": "reversed", "title": {"text": "Sentence"}},
+        height=int(min(1200, 160 + 32 * max(1, len(table)))),
+        margin={"t": 100},
+    )  # fmt: skip
+    return figure

@@ -5,9 +5,13 @@ who condemns. Two methods read a sentence this way:
 
 - ``"model"`` (default): all-MiniLM-L6-v2 fine-tuned on NewsMTSC, shipped as an int8 ONNX
   file in ``kit/models/stance/`` and run with onnxruntime (see ``meta.json`` there for its
-  training and its measured score; ``train/train_stance.py`` rebuilds it). 78.9 macro-F1 on
-  NewsMTSC dev_rw, ~150 targets/s on one core. Known limit: in a direct "X condemned Y" it
-  gives X the sentence's mood too (it does separate a speaker from whom they accuse).
+  training and its measured score; ``train/train_stance.py`` rebuilds it), combined with the
+  role rule of :mod:`kit.stance_roles`: where the dependency parse shows the target as the
+  patient of an act ("X condemned *Y*", "*Y* was sued by X"), the agent of a negative act
+  ("*X* condemned Y") or the agent of a negative deed, the rule labels it; elsewhere the
+  model does. The ``decided_by`` column and :func:`explain` say which part decided.
+- ``"model_only"``: the model without the role rule (it gives the condemner in "X condemned
+  Y" the sentence's mood too).
 - ``"lexicon"``: a short hand-made word list (``kit/stance_lexicon.csv``) and a few rules about
   where a cue word stands relative to the target. Weaker, but every decision can be shown
   with :func:`explain`.
@@ -37,7 +41,7 @@ import pandas as pd
 
 from kit.errors import value_invalid_msg
 
-METHODS = ("model", "lexicon")
+METHODS = ("model", "model_only", "lexicon")
 LABELS = ("negative", "neutral", "positive")
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "stance"
 LEXICON_PATH = Path(__file__).resolve().parent / "stance_lexicon.csv"
@@ -144,16 +148,20 @@ def predict(
         result = frame.copy()
         result["label"] = pd.Series(dtype="object")
         result["score"] = pd.Series(dtype="float64")
+        result["decided_by"] = pd.Series(dtype="object")
         result["method"] = pd.Series(dtype="object")
         return result
-    if method == "model":
+    if method in ("model", "model_only"):
         if default_method() != "model":
             raise RuntimeError(
-                f"method='model': the stance model is unavailable (needs onnxruntime, tokenizers "
-                f"and {MODEL_DIR / 'model.onnx'}); install the kit with its dependencies or pass "
-                "method='lexicon'"
+                f"method={method!r}: the stance model is unavailable (needs onnxruntime, "
+                f"tokenizers and {MODEL_DIR / 'model.onnx'}); install the kit with its "
+                "dependencies or pass method='lexicon'"
             )
         result = score_with_model(frame, batch_size=batch_size, progress=progress)
+        result["decided_by"] = "model"
+        if method == "model":
+            result = _apply_role_rule(result)
     else:
         result = frame.copy()
         scores = [
@@ -162,7 +170,38 @@ def predict(
         ]
         result["label"] = [_label_of(score) for score in scores]
         result["score"] = scores
+        result["decided_by"] = "lexicon"
     result["method"] = method
+    return result
+
+
+def _apply_role_rule(scored: pd.DataFrame) -> pd.DataFrame:
+    """Return ``scored`` with the role rule's label and score wherever the rule applies.
+
+    Where the parse links the target to an act or deed of the lexicon
+    (:func:`kit.stance_roles.role_cue`) and :func:`kit.stance_roles.rule_decides` says so,
+    the rule decides: ``label`` is the rule's, ``score``
+    the cue word's polarity (0 for a neutral agent) and ``decided_by`` is ``"role rule"``.
+    """
+    from kit import stance_roles
+
+    texts = [str(text) for text in scored["text"]]
+    stance_roles.parse_all(texts)
+    cues = [
+        stance_roles.role_cue(text, int(start), int(end))
+        for text, start, end in zip(texts, scored["start"], scored["end"], strict=True)
+    ]
+    decided = np.array([stance_roles.rule_decides(cue) for cue in cues])
+    if not decided.any():
+        return scored
+    result = scored.copy()
+    labels, scores = result["label"].to_numpy(copy=True), result["score"].to_numpy(copy=True)
+    for row in np.flatnonzero(decided):
+        cue = cues[row]
+        labels[row] = cue["label"]
+        scores[row] = 0.0 if cue["label"] == "neutral" else float(cue["polarity"])
+    result["label"], result["score"] = labels, scores
+    result.loc[decided, "decided_by"] = "role rule"
     return result
 
 
@@ -333,16 +372,58 @@ def _lookup(token: str) -> tuple[str, float, str] | None:
     return None
 
 
-def explain(text: str, start: int, end: int) -> pd.DataFrame:
-    """Return the cue words that decide the lexicon stance towards ``text[start:end]``.
+def explain(text: str, start: int, end: int, *, method: str | None = None) -> pd.DataFrame:
+    """Return what decided the stance towards ``text[start:end]`` under ``method``.
 
-    One row per cue that counted: ``word`` (as written), ``start, end``, ``lexicon_word``,
-    ``kind``, ``polarity``, ``negated``, ``weight`` (what it adds to the score) and ``reason``.
-    The score is the sum of ``weight``, clipped to [-1, 1].
+    ``method="model"`` (the default where the model is installed): one row, ``decided_by``
+    (``"role rule"`` or ``"model"``), ``label``, ``score``, ``reason`` and, when the role
+    rule decided, ``cue`` (the act or deed word), ``role`` (agent, patient) and ``kind``.
+    ``method="lexicon"``: one row per cue word that counted: ``word`` (as written),
+    ``start, end``, ``lexicon_word``, ``kind``, ``polarity``, ``negated``, ``weight`` (what it
+    adds to the score) and ``reason``; the score is the sum of ``weight``, clipped to [-1, 1].
 
-    >>> explain("Smith condemned Jones.", 16, 21)[["word", "weight", "reason"]].values.tolist()
-    [['condemned', -1.0, 'act done to the target']]
+    >>> cues = explain("Smith condemned Jones.", 16, 21, method="lexicon")
+    >>> cues[["word", "weight"]].values.tolist()
+    [['condemned', -1.0]]
+    >>> decision = explain("Smith condemned Jones.", 0, 5, method="model")
+    >>> decision[["decided_by", "label", "reason"]].values.tolist()
+    [['role rule', 'neutral', 'agent of an act (condemn)']]
     """
+    if method is None:
+        method = default_method()
+    if method not in METHODS:
+        raise ValueError(value_invalid_msg("method", method, METHODS))
+    if method != "lexicon":
+        return _explain_decision(text, start, end, method)
+    return _explain_lexicon(text, start, end)
+
+
+def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFrame:
+    """Return the one-row explanation of :func:`explain` for the model methods."""
+    from kit import stance_roles
+
+    row = pd.DataFrame({"text": [text], "start": [start], "end": [end]})
+    decided = predict(row, method=method).iloc[0]
+    cue = stance_roles.role_cue(text, start, end) if method == "model" else None
+    explanation = {
+        "decided_by": decided["decided_by"],
+        "label": decided["label"],
+        "score": float(decided["score"]),
+        "reason": "the model's reading of the sentence",
+        "cue": None,
+        "role": None,
+        "kind": None,
+    }
+    if cue is not None and decided["decided_by"] == "role rule":
+        explanation |= {"reason": cue["reason"], "cue": cue["cue"], "role": cue["role"],
+                        "kind": cue["kind"]}  # fmt: skip
+    elif cue is not None:
+        explanation["reason"] += f" ({cue['reason']}: the model decides there)"
+    return pd.DataFrame([explanation])
+
+
+def _explain_lexicon(text: str, start: int, end: int) -> pd.DataFrame:
+    """Return the cue rows of :func:`explain` for ``method="lexicon"``."""
     tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
     inside = [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
     columns = ["word", "start", "end", "lexicon_word", "kind", "polarity", "negated", "weight",
@@ -457,7 +538,7 @@ def lexicon_score(text: str, start: int, end: int) -> float:
     >>> lexicon_score("Jones, a brave nurse, rescued two children.", 0, 5)
     1.0
     """
-    cues = explain(text, start, end)
+    cues = _explain_lexicon(text, start, end)
     return float(np.clip(cues["weight"].sum(), -1.0, 1.0)) if len(cues) else 0.0
 
 
@@ -503,8 +584,11 @@ def summarize(
     """Return one row per group of ``by``: mentions, articles, mean score with its interval, labels.
 
     Columns: the ``by`` columns, ``n`` (mentions), ``n_articles`` (distinct ``doc_id``),
-    ``mean_score``, ``ci_low``, ``ci_high``, then ``negative, neutral, positive`` (counts) and
-    ``negative_share, neutral_share, positive_share``.
+    ``mean_score``, ``ci_low``, ``ci_high``, then ``negative, neutral, positive`` (counts),
+    ``negative_share, neutral_share, positive_share``, and the group's overall stance:
+    ``weighted_score`` (mentions in the lead count more, quoted speech less) and ``label``
+    (negative, neutral, positive) by the rule of :mod:`kit.stance_articles`. With
+    ``by=("doc_id", "entity")`` that is each article's stance toward each entity.
 
     The interval is a Student-t interval for the mean score, mean ± t·sd/√n, treating each
     mention as independent (mentions in one article are not, so read it as a lower bound on
@@ -514,6 +598,8 @@ def summarize(
     ...                      "score": [0.5, -0.5], "label": ["positive", "negative"]})
     >>> summarize(rows)[["n", "n_articles", "positive", "positive_share"]].to_dict("records")
     [{'n': 2, 'n_articles': 2, 'positive': 1, 'positive_share': 0.5}]
+    >>> summarize(rows)["label"].tolist()
+    ['neutral']
     """
     group_columns = [by] if isinstance(by, str) else list(by)
     needed = [*group_columns, "score", "label", "doc_id"]
@@ -527,7 +613,7 @@ def summarize(
     label_columns = list(LABELS)
     share_columns = [f"{label}_share" for label in LABELS]
     columns = [*group_columns, "n", "n_articles", "mean_score", "ci_low", "ci_high",
-               *label_columns, *share_columns]  # fmt: skip
+               *label_columns, *share_columns, "weighted_score", "label"]  # fmt: skip
     if stance.empty:
         return pd.DataFrame(columns=columns)
     grouped = stance.groupby(group_columns, dropna=False, sort=True)
@@ -555,4 +641,9 @@ def summarize(
     for label, share in zip(label_columns, share_columns, strict=True):
         summary[label] = summary[label].fillna(0).astype(int)
         summary[share] = summary[label] / summary["n"]
-    return summary.reset_index()[columns]
+    from kit.stance_articles import group_labels
+
+    summary = summary.reset_index().merge(
+        group_labels(stance, group_columns), on=group_columns, how="left"
+    )
+    return summary[columns]

@@ -178,3 +178,19 @@ def test_charts_say_which_frame_they_need(voices):
         stance_by_outlet(voices)
     with pytest.raises(ValueError, match=r"Corpus\.reliance"):
         reliance_chart(voices)
+
+
+def test_stance_chart_shows_too_few_to_say_instead_of_a_bar(summary):
+    summary = summary.assign(n_articles=5)
+    summary.loc[0, "n_articles"] = 1  # Kyiv Independent on Vladimir Putin: one article
+    assert len(stance_by_outlet(summary).data) == len(OUTLETS)  # off by default: all bars
+    figure = stance_by_outlet(summary, min_articles=3)
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    drawn = {(unescape(t.meta["source"]), unescape(y)) for t in bars for y in t.y}
+    assert ("Kyiv Independent", "Vladimir Putin") not in drawn
+    assert len(drawn) == len(summary) - 1
+    (marker,) = [trace for trace in figure.data if trace.type == "scatter"]
+    assert list(marker.x) == [0] and unescape(marker.y[0]) == "Vladimir Putin"
+    assert "too few to say" in marker.text[0] and "1 article" in marker.text[0]
+    assert "too few to say" in figure.layout.title.subtitle.text
+    assert all("article(s)" in t.hovertemplate for t in bars)

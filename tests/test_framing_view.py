@@ -264,3 +264,17 @@ def test_markup_in_the_corpus_never_reaches_the_page_unescaped(marked_up_corpus)
     board.term.value = SCRIPT
     board.source.value = (marked_up_corpus.sources[0],)
     assert_escaped(html_of(board))
+
+
+def test_view_model_has_each_articles_stance_and_the_table_says_how_many(seeds_corpus):
+    from kit.framing import article_stance_html
+
+    frames = view(seeds_corpus, {"entity": ["Vladimir Putin"]})
+    articles = frames["articles"]
+    assert set(articles["entity"]) == {"Vladimir Putin"}
+    assert articles["doc_id"].is_unique  # one row per article and entity
+    assert set(articles["label"]) <= {"negative", "neutral", "positive"}
+    table = article_stance_html(seeds_corpus.filter(entity=["Vladimir Putin"]))
+    assert ">Articles</th>" in table
+    for outlet in articles["source"].unique():
+        assert outlet in table

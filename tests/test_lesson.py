@@ -64,6 +64,26 @@ def test_comparison_puts_yours_beside_the_machine_and_the_class(items, tmp_path)
     assert table.loc["b:0:Putin", "yours"] == "" and table.loc["b:0:Putin", "class_majority"] == ""
 
 
+def test_reveal_chart_places_you_the_machine_and_the_class(items, tmp_path):
+    for student, labels in {
+        "ana": ["negative", "neutral"],
+        "ben": ["negative", "positive"],
+    }.items():
+        for item, label in zip(items["item"], labels, strict=False):
+            lesson.save_answer(tmp_path / f"{student}.csv", {"student": student, "item": item,
+                                                              "label": label})  # fmt: skip
+    mine = lesson.load_answers(tmp_path / "ana.csv")
+    table = lesson.comparison(items, mine, lesson.class_answers(tmp_path))
+    figure = lesson.reveal_chart(table)
+    by_name = {trace.name: trace for trace in figure.data if trace.name}
+    assert list(by_name["you"].x[:2]) == ["negative", "neutral"]
+    assert list(by_name["the machine"].x) == table["machine"].tolist()
+    negative_class = figure.data[0]  # the class's squares for "negative"
+    assert list(negative_class.customdata[:2]) == [2, 0]
+    agree = int(table["you_agree_with_machine"].sum())
+    assert f"on {agree} of 2 sentences" in figure.layout.title.subtitle.text
+
+
 def test_a_bad_label_is_refused(tmp_path):
     with pytest.raises(ValueError, match="use one of negative, neutral, positive"):
         lesson.save_answer(tmp_path / "x.csv", {"student": "a", "item": "i", "label": "angry"})

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import stance
+from kit import stance, stance_roles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,17 +76,17 @@ def test_lexicon_speaker_is_not_judged_by_what_they_report():
 
 def test_explain_names_the_cue_and_why():
     start = CONDEMN.index("Tom Baker")
-    cues = stance.explain(CONDEMN, start, start + len("Tom Baker"))
+    cues = stance.explain(CONDEMN, start, start + len("Tom Baker"), method="lexicon")
     assert cues["word"].tolist() == ["condemned"]
     assert cues["reason"].tolist() == ["act done to the target"]
     assert cues["weight"].tolist() == [-1.0]
-    assert stance.explain(NEUTRAL, 15, 24).empty
+    assert stance.explain(NEUTRAL, 15, 24, method="lexicon").empty
 
 
 def test_lexicon_negation_flips_and_weakens():
     text = "The board did not praise Director Kim."
     start = text.index("Kim")
-    cues = stance.explain(text, start, start + 3)
+    cues = stance.explain(text, start, start + 3, method="lexicon")
     assert cues["negated"].tolist() == [True]
     assert -0.5 < cues["weight"].sum() < 0
 
@@ -117,16 +117,88 @@ def test_model_speaker_is_not_negative_and_accused_is():
 
 
 @needs_model
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation of the shipped model: in a direct 'X condemned Y' it gives the "
-    "condemner the sentence's mood too (use method='lexicon' to teach agent and patient)",
-)
 def test_model_condemner_is_not_negative():
     result = stance.predict(
         targets((CONDEMN, "Alice Moreno"), (CONDEMN, "Tom Baker")), method="model"
     )
     assert result["label"].tolist() == ["neutral", "negative"]
+    assert result["decided_by"].tolist() == ["role rule", "role rule"]
+
+
+@needs_model
+def test_model_only_gives_the_condemner_the_mood_which_the_role_rule_corrects():
+    # Why the rule exists: the bare model labels the condemner negative.
+    cases = targets(("Opponents accused the mayor of wasting funds.", "Opponents"))
+    assert stance.predict(cases, method="model_only")["label"].tolist() == ["negative"]
+    assert stance.predict(cases, method="model")["label"].tolist() == ["neutral"]
+
+
+ROLE_SENTENCES = REPO / "tests" / "data" / "role_sentences.csv"
+
+
+def role_targets() -> pd.DataFrame:
+    """Return the hand-written role sentences (tests/data) as stance targets with gold labels."""
+    cases = pd.read_csv(ROLE_SENTENCES)
+    frame = targets(*zip(cases["sentence"], cases["target"], strict=True))
+    return frame.assign(gold=cases["gold"].to_numpy(), construction=cases["construction"])
+
+
+def test_role_sentence_set_is_well_formed():
+    cases = pd.read_csv(ROLE_SENTENCES)
+    assert len(cases) >= 40
+    assert set(cases["gold"]) == set(stance.LABELS)
+    assert all(
+        text.count(target) == 1
+        for text, target in zip(cases["sentence"], cases["target"], strict=True)
+    )
+
+
+@needs_model
+def test_model_reads_roles_on_the_role_sentences():
+    cases = role_targets()
+    result = stance.predict(cases, method="model")
+    assert (result["label"] == cases["gold"]).mean() >= 0.85
+    assert (stance.predict(cases, method="model_only")["label"] == cases["gold"]).mean() < 0.7
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "label"),
+    [
+        ("Police detained Ahmadi outside the court.", "Police", "neutral"),
+        ("Police detained Ahmadi outside the court.", "Ahmadi", "negative"),
+        ("Tesla was sued by its investors.", "Tesla", "negative"),
+        ("Tesla was sued by its investors.", "investors", "neutral"),
+        ("Ruth Gold faces charges of fraud.", "Ruth Gold", "negative"),
+        ("The UN imposed sanctions on Eritrea.", "Eritrea", "negative"),
+        ("Farmers and truckers slammed the premier.", "truckers", "neutral"),
+        ("The coach praised Mina Sato.", "Mina Sato", "positive"),
+    ],
+)
+def test_role_rule_reads_agent_and_patient(text, target, label):
+    start = text.index(target)
+    cue = stance_roles.role_cue(text, start, start + len(target))
+    assert cue is not None and stance_roles.rule_decides(cue)
+    assert cue["label"] == label
+
+
+def test_role_rule_stays_out_of_negated_and_unlinked_targets():
+    text = "The board did not condemn Director Kim."
+    start = text.index("Kim")
+    assert stance_roles.role_cue(text, start, start + 3) is None
+    assert stance_roles.role_cue(NEUTRAL, 15, 24) is None
+
+
+@needs_model
+def test_explain_says_which_part_decided():
+    start = CONDEMN.index("Alice Moreno")
+    by_rule = stance.explain(CONDEMN, start, start + len("Alice Moreno"), method="model")
+    assert by_rule[["decided_by", "label", "role", "cue"]].values.tolist() == [
+        ["role rule", "neutral", "agent", "condemned"]
+    ]
+    by_model = stance.explain(NEUTRAL, 15, 24, method="model")
+    assert by_model["decided_by"].tolist() == ["model"]
+    with pytest.raises(ValueError, match="method"):
+        stance.explain(NEUTRAL, 15, 24, method="vibes")
 
 
 @needs_model
@@ -150,7 +222,11 @@ def test_default_method_is_the_model_when_shipped():
 # --- interface --------------------------------------------------------------------------
 
 
-ALL_METHODS = [pytest.param("model", marks=needs_model), "lexicon"]
+ALL_METHODS = [
+    pytest.param("model", marks=needs_model),
+    pytest.param("model_only", marks=needs_model),
+    "lexicon",
+]
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
@@ -158,7 +234,7 @@ def test_output_columns_and_ranges(method):
     frame = targets((CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva"))
     frame["doc_id"] = ["a", "b", "c"]
     result = stance.predict(frame, method=method)
-    assert list(result.columns) == [*frame.columns, "label", "score", "method"]
+    assert list(result.columns) == [*frame.columns, "label", "score", "decided_by", "method"]
     assert result["label"].isin(stance.LABELS).all()
     assert result["score"].between(-1, 1).all()
     assert (result["method"] == method).all()
@@ -167,7 +243,7 @@ def test_output_columns_and_ranges(method):
 
 
 def test_unknown_method_names_value_and_options():
-    with pytest.raises(ValueError, match=r"method='vibes'.*'model', 'lexicon'"):
+    with pytest.raises(ValueError, match=r"method='vibes'.*'model', 'model_only', 'lexicon'"):
         stance.predict(targets((NEUTRAL, "Ana Silva")), method="vibes")
 
 
@@ -251,23 +327,87 @@ def test_summarize_by_one_column_and_empty():
 # --- benchmark --------------------------------------------------------------------------
 
 
-def test_eval_script_prints_macro_f1_for_each_method(newsmtsc_dir):
+def test_eval_script_prints_every_figure_for_each_method(newsmtsc_dir):
     shared = newsmtsc_dir.parents[1]
+    if not (shared / "stance" / "persent" / "dev.csv").exists():
+        pytest.skip(f"PerSenT dev is absent from {shared} (the bench reads it)")
     completed = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "stance_eval.py"), "--limit", "60",
+        [sys.executable, str(REPO / "bench" / "stance_eval.py"), "--limit", "12",
          "--shared", str(shared)],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True, text=True, timeout=900, check=True,
     )  # fmt: skip
     output = completed.stdout
-    methods = ["lexicon", "vader (sentence)"]
+    methods = ["lexicon", "vader"]
     if stance.default_method() == "model":
-        methods.append("model")
+        methods += ["model", "model_only", "previous"]
+    number = r"(\d+\.\d)"
     for method in methods:
-        for name in ("dev_rw", "devtest_mt"):
-            line = re.search(rf"^{re.escape(method)}\s+{name}\s+60\s+(\d+\.\d)\s", output, re.M)
-            assert line, f"no macro-F1 for {method} on {name} in:\n{output}"
-            assert 0 <= float(line.group(1)) <= 100
+        line = re.search(rf"^{method}\s+" + r"\s+".join([number] * 8) + r"\s+(\d+)$", output, re.M)
+        assert line, f"no row of figures for {method} in:\n{output}"
+        assert all(0 <= float(value) <= 100 for value in line.groups()[:8])
     assert "83.1" in output
+
+
+# --- article-level label ----------------------------------------------------------------
+
+
+def article(doc_id: str, *mentions: tuple[str, float]) -> pd.DataFrame:
+    """Return a hand-made article's stance rows: one per ``(sentence, score)``, about "Lee"."""
+    rows = []
+    for sent_id, (sentence, score) in enumerate(mentions):
+        rows.append({"doc_id": doc_id, "entity": "Lee", "sent_id": sent_id, "sentence": sentence,
+                     "start": sentence.index("Lee"), "score": score,
+                     "label": stance._label_of(score)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_article_label_on_hand_made_articles():
+    praised = article("a", ("Lee opened the clinic.", 0.2), ("Nurses thanked Lee.", 0.7))
+    attacked = article("b", ("Lee lied to the court.", -0.9), ("Lee was fined.", -0.6))
+    plain = article("c", ("Lee met officials.", -0.1), ("Lee spoke on Tuesday.", -0.2))
+    # Quoted speech counts half: the outlet's own words decide.
+    quoted = article("d", ('A rival said "Lee is a crook".', -0.9), ("Lee won the vote.", 0.7),
+                     ("Lee thanked voters.", 0.5))  # fmt: skip
+    frame = pd.concat([praised, attacked, plain, quoted], ignore_index=True)
+    summary = stance.summarize(frame, by=("doc_id", "entity"))
+    assert summary["label"].tolist() == ["positive", "negative", "neutral", "positive"]
+    plain_mean = frame[frame["doc_id"] == "d"]["score"].mean()
+    assert plain_mean < summary["weighted_score"].iloc[3]
+
+
+def test_in_quotes_reads_straight_and_curly_marks():
+    from kit.stance_articles import in_quotes
+
+    assert in_quotes('He said "Lee lied" then.', 10)
+    assert not in_quotes('He said "Lee lied" then.', 20)
+    assert in_quotes("He said “Lee lied” then.", 10)
+    assert not in_quotes("He said “Lee lied” then.", 20)
+
+
+@needs_model
+def test_article_label_from_the_model_on_hand_made_articles():
+    sentences = [
+        ("1", "Dr Ana Ruiz opened a free clinic for children in the valley."),
+        ("1", "Parents praised Ana Ruiz for her patience and her care."),
+        ("2", "Prosecutors charged Ana Ruiz with fraud and embezzlement."),
+        ("2", "Ana Ruiz lied to investigators and hid the stolen money."),
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "doc_id": doc,
+                "sent_id": i,
+                "entity": "Ana Ruiz",
+                "text": text,
+                "start": text.index("Ana Ruiz"),
+                "end": text.index("Ana Ruiz") + 8,
+            }
+            for i, (doc, text) in enumerate(sentences)
+        ]  # fmt: skip
+    )
+    scored = stance.predict(frame, method="model").rename(columns={"text": "sentence"})
+    summary = stance.summarize(scored, by=("doc_id", "entity"))
+    assert summary["label"].tolist() == ["positive", "negative"]
 
 
 def test_default_falls_back_to_lexicon_with_one_notice(monkeypatch, tmp_path, capsys):

@@ -155,6 +155,14 @@ def export_onnx(model: nn.Module, tokenizer: Tokenizer, out_dir: Path) -> Path:
     return quantized_path
 
 
+def _run_key(args: argparse.Namespace) -> dict:
+    """Return the arguments that must match for a checkpoint to be resumed."""
+    keep = ("epochs", "seed", "batch_size", "lr", "max_length", "limit", "class_weights")
+    return {name: getattr(args, name) for name in keep} | {
+        "train_word_embeddings": args.train_word_embeddings
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -166,6 +174,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="train on N targets (smoke run)")
+    parser.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        default=REPO / "artifacts" / "stance-train",
+        help="where the run saves its state every --checkpoint-every steps and after each "
+        "epoch; a rerun with the same arguments resumes from there",
+    )
+    parser.add_argument("--checkpoint-every", type=int, default=100)
+    parser.add_argument(
+        "--class-weights",
+        action="store_true",
+        help="weigh the loss by inverse label frequency (helps macro-F1 on the rarer labels)",
+    )
+    parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="skip training: export the last saved checkpoint (to ship a run cut short)",
+    )
     parser.add_argument(
         "--train-word-embeddings",
         action="store_true",
@@ -228,15 +254,59 @@ def main(argv: list[str] | None = None) -> None:
         return min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup)))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_linear_decay)
-    loss_fn = nn.CrossEntropyLoss()
+    if args.class_weights:
+        counts = np.bincount([label for _, _, label in train], minlength=len(LABELS))
+        weights = torch.tensor(counts.sum() / (len(LABELS) * counts), dtype=torch.float32)
+        print(f"class weights: {weights.tolist()}", flush=True)
+        loss_fn = nn.CrossEntropyLoss(weight=weights)
+    else:
+        loss_fn = nn.CrossEntropyLoss()
+
+    checkpoint = args.checkpoint_dir / "checkpoint.pt"
+    step, history, elapsed_before = 0, [], 0.0
+    epoch_rng_state = rng.getstate()
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        if state["args"] != _run_key(args):
+            sys.exit(
+                f"{checkpoint} was saved by a run with other arguments ({state['args']});\n"
+                f"delete it or pass another --checkpoint-dir"
+            )
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        step, history = state["step"], state["history"]
+        epoch_rng_state, elapsed_before = state["epoch_rng_state"], state["elapsed"]
+        print(f"resumed from {checkpoint} at step {step}", flush=True)
+    args.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+
+    def save_checkpoint() -> None:
+        state = {
+            "args": _run_key(args),
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+            "step": step,
+            "history": history,
+            "epoch_rng_state": epoch_rng_state,
+            "elapsed": elapsed_before + time.time() - started,
+        }
+        torch.save(state, checkpoint.with_suffix(".tmp"))
+        checkpoint.with_suffix(".tmp").replace(checkpoint)
 
     model.train()
-    step, started = 0, time.time()
-    history = []
-    while step < total_steps:
+    while step < total_steps and not args.export_only:
         epoch = step // steps_per_epoch + 1
+        # The batches of an epoch follow from the rng's state at its start, so a resumed
+        # run rebuilds them and skips the ones already done.
+        rng.setstate(epoch_rng_state)
+        epoch_batches = batches_by_length(train, args.batch_size, rng, shuffle=True)
+        done_in_epoch = step - (epoch - 1) * steps_per_epoch
         running = 0.0
-        for batch in batches_by_length(train, args.batch_size, rng, shuffle=True):
+        for batch in epoch_batches[done_in_epoch:]:
             inputs = encode(tokenizer, batch)
             labels = inputs.pop("labels")
             loss = loss_fn(model(**inputs), labels)
@@ -250,15 +320,21 @@ def main(argv: list[str] | None = None) -> None:
             if step % 50 == 0:
                 print(
                     f"epoch {epoch} step {step}/{total_steps} loss {running / 50:.3f} "
-                    f"{time.time() - started:.0f}s",
+                    f"{elapsed_before + time.time() - started:.0f}s",
                     flush=True,
                 )
                 running = 0.0
             if step >= total_steps:
                 break
+            if step % args.checkpoint_every == 0 and step % steps_per_epoch:
+                save_checkpoint()
         f1, accuracy = evaluate(model, tokenizer, dev_rw)
         history.append({"epoch": epoch, "dev_rw_macro_f1": round(f1, 4)})
         print(f"epoch {epoch} done: dev_rw macro-F1 {f1:.4f} accuracy {accuracy:.4f}", flush=True)
+        epoch_rng_state = rng.getstate()
+        save_checkpoint()
+        torch.save(model.state_dict(), args.checkpoint_dir / f"epoch{epoch}.pt")
+    training_seconds = elapsed_before + time.time() - started
 
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = export_onnx(model, tokenizer, args.out)
@@ -294,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
         "format": "ONNX opset 17, int8 dynamic quantisation (onnxruntime)",
         "command": "nice -n 10 .venv/bin/python train/train_stance.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
-        "training_seconds": round(time.time() - started),
+        "training_seconds": round(training_seconds),
         "date": dt.date.today().isoformat(),
         "weights_bytes": model_path.stat().st_size,
     }
