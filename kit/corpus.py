@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import value_invalid_msg
+from kit.snapshots import read_later, write_later
+from kit.store import Damaged
 
 FREQUENCIES = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 FRAMES = (
@@ -93,6 +95,8 @@ class Corpus:
     # while); a filtered corpus scores only its own mentions.
     stance_method: str | None = field(default=None, compare=False)
     scored_stance: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    # The snapshot folder of the loaded corpus (filters keep it): scored stance is kept there.
+    snapshot_folder: str | None = field(default=None, repr=False, compare=False)
     # {entity: row positions in mentions}: an index built on first use, so that picking one
     # entity out of millions of mentions does not scan them all.
     entity_rows: dict | None = field(default=None, repr=False, compare=False)
@@ -114,8 +118,38 @@ class Corpus:
         and sentence. Scored on first access with ``kit.stance.predict``.
         """
         if self.scored_stance is None:
-            object.__setattr__(self, "scored_stance", score_stance(self, self.stance_method))
+            object.__setattr__(self, "scored_stance", self._kept_or_scored_stance())
         return self.scored_stance
+
+    def _kept_or_scored_stance(self) -> pd.DataFrame:
+        """Return the stance of this corpus's mentions, scoring only those not kept yet.
+
+        A corpus loaded from (or into) a snapshot keeps every mention it scored beside the
+        snapshot, so a later start, or another filter of the same corpus, reads them back:
+        no model run, no parse.
+        """
+        if self.snapshot_folder is None:
+            return score_stance(self, self.stance_method)
+        from kit import stance
+
+        name = stance.version(self.stance_method)
+        try:
+            kept = read_later(self.snapshot_folder, name)
+        except Damaged as damage:
+            problem = pd.DataFrame([damage.problem("the stance kept for this corpus")])
+            problems = pd.concat([self.problems, problem], ignore_index=True)
+            object.__setattr__(self, "problems", problems)
+            kept = None
+        targets = stance_targets(self.mentions, self.sentences)
+        if kept is not None:
+            known = targets.merge(kept[TARGET_KEY], on=TARGET_KEY, how="left", indicator=True)
+            targets = targets[(known["_merge"] == "left_only").to_numpy()]
+        if len(targets) or kept is None:
+            scored = score_targets(targets, self.stance_method)
+            kept = scored if kept is None else pd.concat([kept, scored], ignore_index=True)
+            write_later(self.snapshot_folder, name, kept)
+        wanted = stance_targets(self.mentions, self.sentences)[TARGET_KEY]
+        return wanted.merge(kept, on=TARGET_KEY, how="left").reindex(columns=STANCE_COLUMNS)
 
     # ---- overview -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -457,6 +491,10 @@ class Corpus:
 
 
 STANCE_LABELS = ("PERSON", "NORP", "ORG", "GPE")
+STANCE_COLUMNS = ["doc_id", "sent_id", "entity", "score", "label", "method", "source",
+                  "published", "start", "end", "sentence"]  # fmt: skip
+# A mention's place: what identifies one row of the stance frame.
+TARGET_KEY = ["doc_id", "sent_id", "start", "end"]
 
 
 def stance_targets(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -476,17 +514,19 @@ def stance_targets(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFr
 
 def score_stance(corpus: Corpus, method: str | None = None) -> pd.DataFrame:
     """Return the stance frame of ``corpus`` (see ``Corpus.stance``)."""
+    return score_targets(stance_targets(corpus.mentions, corpus.sentences), method)
+
+
+def score_targets(targets: pd.DataFrame, method: str | None = None) -> pd.DataFrame:
+    """Return the stance frame of ``targets`` (rows of :func:`stance_targets`)."""
     from kit import stance
 
-    targets = stance_targets(corpus.mentions, corpus.sentences)
     scored = stance.predict(
         targets.rename(columns={"sentence": "text"}),
         method=method,
         progress=len(targets) > 2000,
     ).rename(columns={"text": "sentence"})
-    columns = ["doc_id", "sent_id", "entity", "score", "label", "method", "source", "published",
-               "start", "end", "sentence"]  # fmt: skip
-    return scored.reindex(columns=columns)
+    return scored.reindex(columns=STANCE_COLUMNS)
 
 
 def _fill_periods(

@@ -1,6 +1,8 @@
 """Reading one HTML page: trafilatura's article text, or the whole page as text when it finds none.
 
-``read_html_page(data)`` never raises on a page's content. It gives back an ``HtmlPage``:
+``read_html_page(markup)`` never raises on a page's content (bytes are decoded as
+``kit.decoding`` does; the reader passes text it decoded itself, so that doubts are recorded).
+It gives back an ``HtmlPage``:
 
 - ``kind == "html"``: ``text`` is trafilatura's main text (paragraphs apart), which the
   cleaner keeps, removing only what trafilatura demonstrably misses (``kit.clean``);
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from kit.decoding import decode
 
 # Above this size (after scripts, styles and comments are removed) trafilatura takes minutes.
 MAX_EXTRACT_BYTES = 4_000_000
@@ -71,11 +75,10 @@ class HtmlPage:
     notes: list[str] = field(default_factory=list)
 
 
-def read_html_page(data: bytes) -> HtmlPage:
+def read_html_page(markup: str | bytes) -> HtmlPage:
     """Return the page's article text and metadata (see the module docstring)."""
-    from trafilatura.utils import decode_file
-
-    markup = decode_file(data)
+    if isinstance(markup, bytes):
+        markup = decode(markup)
     notes: list[str] = []
     shown_markup = _NOT_SHOWN.sub(" ", markup) if len(markup) > MAX_EXTRACT_BYTES else markup
     tree, deep = _parse(shown_markup)

@@ -70,19 +70,6 @@ def _split_by_part(
     return by_part
 
 
-def damage_problem(damage: Damaged, what: str) -> dict:
-    """Return the problem row reporting damage to the kit's own files, which was rebuilt."""
-    return {
-        "path": damage.path,
-        "line": None,
-        "reason": input_msg(
-            damage.path,
-            f"{what} was damaged ({damage.what})",
-            fix="it was not used: it was built again and rewritten",
-        ),
-    }
-
-
 def _cached_parts(
     store: Store | None, parts: list[Part], articles: pd.DataFrame
 ) -> tuple[dict[tuple[str, int], dict[str, pd.DataFrame]], list[Part], list[dict]]:
@@ -102,7 +89,7 @@ def _cached_parts(
         except Damaged as error:
             store.discard(part)
             what = f"the annotation cache of {input_path.get(part.file_hash)} (part {part.part})"
-            damage.append(damage_problem(error, what))
+            damage.append(error.problem(what))
             cached = None
         if cached is None:
             missing.append(part)
@@ -236,6 +223,7 @@ def _read_alias_files(
 def _from_snapshot(
     frames: dict[str, pd.DataFrame],
     *,
+    folder: str,
     root: Path,
     model_id: str,
     began: float,
@@ -270,7 +258,9 @@ def _from_snapshot(
     }
     if progress and len(problems):
         print(f"{len(problems)} input problem(s): see corpus.problems", file=sys.stderr)
-    return Corpus(**frames, problems=problems, meta=meta, stance_method=stance)
+    return Corpus(
+        **frames, problems=problems, meta=meta, stance_method=stance, snapshot_folder=folder
+    )
 
 
 def load(
@@ -376,11 +366,11 @@ def load(
         try:
             frames = read_snapshot(snapshot)
         except Damaged as error:  # reported, then rebuilt below and written again
-            damage.append(damage_problem(error, f"the snapshot of this corpus ({snapshot})"))
+            damage.append(error.problem(f"the snapshot of this corpus ({snapshot})"))
             frames = None
         if frames is not None:
-            return _from_snapshot(frames, root=root, model_id=model_id, began=began,
-                                  progress=progress, stance=stance)  # fmt: skip
+            return _from_snapshot(frames, folder=snapshot, root=root, model_id=model_id,
+                                  began=began, progress=progress, stance=stance)  # fmt: skip
     documents, read_problems = readers.read_documents(
         root, columns=columns, outlets=outlets, dayfirst=dayfirst, strict=strict, progress=progress
     )
@@ -467,6 +457,7 @@ def load(
         problems=_problems_frame(read_problems, [*clean_problems, *damage]),
         meta=meta,
         stance_method=stance,
+        snapshot_folder=snapshot,
         **lenses,
     )
     if meta["store"] is not None:

@@ -274,7 +274,10 @@ def _html_page(
     """
     from kit.html_pages import read_html_page
 
-    extracted = read_html_page(file.read_bytes())
+    markup = read_text(file, shown, log)  # the encoding's doubts are recorded here
+    if markup is None:
+        return
+    extracted = read_html_page(markup)
     for note in extracted.notes:
         log.add(shown, note, fatal=False)
     text = extracted.text

@@ -7,6 +7,10 @@ each frame's row count and the sha256 of its file's bytes and carries a checksum
 a snapshot that is not what was written is never read back: :func:`read_snapshot` raises
 :class:`kit.store.Damaged`, the load reports it in ``corpus.problems``, rebuilds the corpus from
 the NLP cache and writes the snapshot again.
+
+Frames computed after the load (the scored stance: a model and a parse over every mention)
+are kept beside it on first use by :func:`write_later` and read back by :func:`read_later`, so
+a warm start neither scores nor parses again.
 """
 
 from __future__ import annotations
@@ -107,7 +111,44 @@ def read_snapshot(folder: str | Path) -> dict[str, pd.DataFrame] | None:
             )
         frames[name] = frame
     for name, columns in manifest["objects"].items():
-        for column in columns:
-            values = frames[name][column].astype(object)
-            frames[name][column] = values.where(values.notna(), None)
+        _restore_objects(frames[name], columns)
     return frames
+
+
+def _restore_objects(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Give ``columns`` of ``frame`` back as Python objects, None where missing (in place)."""
+    for column in columns:
+        values = frame[column].astype(object)
+        frame[column] = values.where(values.notna(), None)
+
+
+def write_later(folder: str | Path, name: str, frame: pd.DataFrame) -> None:
+    """Keep ``frame`` beside the snapshot in ``folder`` as ``name`` (a Parquet file, sealed)."""
+    filesystem, path = location(folder)
+    checksum = write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
+    record = {
+        "format": STORE_FORMAT,
+        "rows": len(frame),
+        "checksum": checksum,
+        "objects": [column for column in frame if frame[column].dtype == object],
+    }
+    write_bytes(filesystem, posixpath.join(path, f"{name}.json"), seal(record))
+
+
+def read_later(folder: str | Path, name: str) -> pd.DataFrame | None:
+    """Return the frame kept by :func:`write_later`, None if there is none.
+
+    Raises :class:`kit.store.Damaged` when it is there but not what was written.
+    """
+    filesystem, path = location(folder)
+    record_path = posixpath.join(path, f"{name}.json")
+    record = read_sealed(filesystem, record_path)
+    if record is None:
+        return None
+    required(record, record_path, rows=int, checksum=str, objects=list)
+    frame_path = posixpath.join(path, f"{name}.parquet")
+    frame = read_verified(filesystem, frame_path, record["checksum"])
+    if len(frame) != record["rows"]:
+        raise Damaged(frame_path, f"{len(frame)} rows, the record says {record['rows']}")
+    _restore_objects(frame, record["objects"])
+    return frame

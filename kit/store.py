@@ -47,6 +47,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kit.errors import input_msg
+
 STORE_ENV = "KIT_STORE"
 # Words per part of the NLP cache: small enough to balance two workers on a few thousand
 # articles, large enough that writing a part's five tables costs little next to parsing it.
@@ -138,6 +140,21 @@ class Damaged(Exception):
         super().__init__(f"{path}: {what}")
         self.path = path
         self.what = what
+
+    def problem(self, what: str) -> dict:
+        """Return the ``corpus.problems`` row saying ``what`` was damaged and rebuilt.
+
+        >>> Damaged("s/mentions.parquet", "checksum mismatch").problem("the snapshot")["line"]
+        """
+        return {
+            "path": self.path,
+            "line": None,
+            "reason": input_msg(
+                self.path,
+                f"{what} was damaged ({self.what})",
+                fix="it was not used: it was built again and rewritten",
+            ),
+        }
 
 
 def read_verified(filesystem: fsspec.AbstractFileSystem, path: str, sha256: str) -> pd.DataFrame:

@@ -70,6 +70,24 @@ def test_one_cp1252_byte_in_a_utf8_page_stays_utf8_and_is_noted(tmp_path):
     assert_good_page_loaded(documents)
 
 
+def test_an_html_page_in_a_legacy_encoding_is_read_right_and_a_doubt_recorded(tmp_path):
+    with_good_page(tmp_path)
+    body = "Президент заявил во вторник, что переговоры возобновятся в ближайшие дни."
+    page = f"<html><body><article><p>{body}</p><p>{body}</p></article></body></html>"
+    write(tmp_path / "declared.html", page.replace("<html>", '<html><meta charset="cp1251">'),
+          encoding="cp1251")  # fmt: skip
+    write(tmp_path / "undeclared.html", page, encoding="cp1251")
+    write(tmp_path / "stray.html", page.encode().replace("в ".encode(), b"\xe2 ", 1))
+
+    documents, problems = read_documents(tmp_path)
+
+    texts = documents.set_index("doc_id")["raw_text"]
+    assert body in texts["declared"] and body in texts["undeclared"]
+    [stray] = reasons(problems)  # read right where unambiguous; the doubt is said
+    assert "stray.html" in stray and "1 byte(s) are not UTF-8" in stray
+    assert_good_page_loaded(documents)
+
+
 def test_unbalanced_csv_quote_does_not_swallow_the_rows_after_it(tmp_path):
     with_good_page(tmp_path)
     rows = ["id,source,text\n", '1,Fox,"This quote never closes.\n']

@@ -213,6 +213,14 @@ def test_model_praise_and_neutral_reporting():
 
 
 @needs_model
+def test_a_targets_score_does_not_depend_on_what_is_scored_with_it():
+    alone = stance.predict(targets((NEUTRAL, "Ana Silva")), method="model_only")
+    many = targets(*[(CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega")] * 20, (NEUTRAL, "Ana Silva"))
+    together = stance.predict(many, method="model_only")
+    assert together["score"].iloc[-1] == alone["score"].iloc[0]  # a filter changes nothing
+
+
+@needs_model
 def test_default_method_is_the_model_when_shipped():
     assert stance.default_method() == "model"
     result = stance.predict(targets((NEUTRAL, "Ana Silva")))

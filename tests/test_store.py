@@ -12,6 +12,7 @@ import pytest
 from conftest import REPO
 
 import kit
+from kit import snapshots, stance
 from kit.store import check_corpus, read_manifest
 
 
@@ -28,6 +29,14 @@ def corpus_copy(tmp_path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(REPO / "data", folder, ignore=shutil.ignore_patterns(".*"))
     return folder
+
+
+def add_to_the_body(page: Path, sentence: str) -> None:
+    """Append ``sentence`` to the longest line of ``page``: a body paragraph on any page."""
+    lines = page.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda number: len(lines[number]))
+    lines[longest] += " " + sentence
+    page.write_text("\n".join(lines), encoding="utf-8")
 
 
 def missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +63,7 @@ def test_a_changed_file_is_annotated_alone(corpus_copy, tmp_path):
     store = tmp_path / "store"
     load(corpus_copy, store)
     page = corpus_copy / "000_626c3d33b069517d.txt"
-    page.write_text(page.read_text(encoding="utf-8") + "\n\nAngela Merkel said nothing.\n")
+    add_to_the_body(page, "Angela Merkel said nothing.")
     again = load(corpus_copy, store)
     assert again.meta["files annotated"] == 1 and again.meta["files reused"] == 1
     assert "Angela Merkel" in set(again.mentions["entity"])
@@ -196,7 +205,7 @@ def test_a_changed_file_or_option_misses_the_snapshot(corpus_copy, own_cache):
     with_alias = kit.load(corpus_copy, progress=False, aliases={"Xi": "Xi Jinping"})
     assert "snapshot" not in with_alias.meta and with_alias.meta["files annotated"] == 0
     page = corpus_copy / "000_626c3d33b069517d.txt"  # the other page ends in a news feed
-    page.write_text(page.read_text(encoding="utf-8") + "\n\nOlaf Scholz said nothing.\n")
+    add_to_the_body(page, "Olaf Scholz said nothing.")
     changed = kit.load(corpus_copy, progress=False)
     assert "snapshot" not in changed.meta and changed.meta["files annotated"] == 1
     assert "Olaf Scholz" in set(changed.mentions["entity"])
@@ -210,3 +219,28 @@ def test_a_damaged_snapshot_is_ignored_and_rewritten(corpus_copy, own_cache):
     assert "snapshot" not in again.meta
     pd.testing.assert_frame_equal(cold.mentions, again.mentions)
     assert kit.load(corpus_copy, progress=False).meta["snapshot"] is True
+
+
+def test_scored_stance_is_kept_beside_the_snapshot_and_read_back(corpus_copy, own_cache):
+    cold = kit.load(corpus_copy, progress=False)
+    one_entity = cold.top_entities(1)["entity"].iloc[0]
+    scored_part = cold.filter(entity=one_entity).stance  # a filter scores its own mentions
+    (kept,) = (own_cache / "snapshots").rglob("stance-*.json")
+    assert len(scored_part) and stance.version() == kept.stem
+    warm = kit.load(corpus_copy, progress=False)
+    pd.testing.assert_frame_equal(warm.filter(entity=one_entity).stance, scored_part)
+    whole = warm.stance  # the rest is scored now and kept with what was
+    unkept = kit.load(corpus_copy, progress=False, cache=False).stance
+    pd.testing.assert_frame_equal(whole, unkept)
+    assert len(snapshots.read_later(kept.parent, kept.stem)) == len(whole)
+
+
+def test_damaged_kept_stance_is_reported_and_scored_again(corpus_copy, own_cache):
+    expected = kit.load(corpus_copy, progress=False).stance
+    (table,) = (own_cache / "snapshots").rglob("stance-*.parquet")
+    table.write_bytes(table.read_bytes()[:-40])
+    again = kit.load(corpus_copy, progress=False)
+    pd.testing.assert_frame_equal(again.stance, expected)
+    (report,) = again.problems["reason"][again.problems["path"] == str(table)]
+    assert "the stance kept for this corpus was damaged" in report
+    assert kit.load(corpus_copy, progress=False).stance.equals(expected)
