@@ -29,7 +29,8 @@ from kit.store import is_local, location, write_table
 # An article has one outlet and one date, so counting per article first and then summing gives
 # distinct-article counts without a ``count(distinct)`` over every mention.
 PER_ARTICLE = """
-    select doc_id, entity, label, source, date_trunc('day', published) as day, count(*) as n
+    select doc_id, entity, label, source, date_trunc('day', published::timestamptz) as day,
+           count(*) as n
     from mentions group by all"""
 ROLLUPS = {
     "entity_day": f"""
@@ -42,7 +43,7 @@ ROLLUPS = {
                sum(mentions)::bigint as mentions, sum(articles)::bigint as articles
         from read_parquet({entity_day}) group by all order by entity, source, week nulls last""",
     "outlet_day": """
-        select source, date_trunc('day', published) as day,
+        select source, date_trunc('day', published::timestamptz) as day,
                sum(n_words)::bigint as words_total, count(*) as articles_total
         from articles group by all order by source, day nulls last""",
     "mentions_by_entity": """

@@ -244,3 +244,17 @@ def test_damaged_kept_stance_is_reported_and_scored_again(corpus_copy, own_cache
     (report,) = again.problems["reason"][again.problems["path"] == str(table)]
     assert "the stance kept for this corpus was damaged" in report
     assert kit.load(corpus_copy, progress=False).stance.equals(expected)
+
+
+def test_a_folder_with_no_article_loads_into_a_store_with_its_problems(tmp_path):
+    folder = tmp_path / "collected"  # a collection whose every URL failed
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(
+        "file,source,published,url,title,fetched_at,status,query\n"
+        ",,,https://example.org/gone,,2026-12-01T00:00:00Z,404,a feed\n",
+        encoding="utf-8",
+    )
+    corpus = kit.load(folder, store=tmp_path / "store", progress=False)
+    assert len(corpus.articles) == 0 and "status 404" in corpus.problems["reason"].iloc[0]
+    lazy = kit.load(folder, store=tmp_path / "store", progress=False, lazy=True)
+    assert lazy.top_entities(3).empty
