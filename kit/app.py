@@ -18,11 +18,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "app" / "dashboard.ipynb"
 # Kernels kept ready, each having run the notebook: more users arriving at once than this
-# wait for a kernel to start and run it (about 170 MB each, measured by bench/app_load.py).
+# wait for a kernel to start and run it (about 120 MB each, measured by bench/app_load.py).
 DEFAULT_POOL_SIZE = 8
 # Seconds before a used kernel is replaced in the pool: the replacement runs the notebook (a
-# few CPU-seconds), which would otherwise compete with the page that just took a kernel.
-POOL_REFILL_DELAY = 20
+# few CPU-seconds), which would otherwise compete with the pages that just took kernels (at
+# 20 s, 8 users' replacements started while their pages drew: redraw p50 1.98 s, now 0.51 s).
+POOL_REFILL_DELAY = 120
 # Page extensions the app does not use (its charts need no anywidget; its code is hidden).
 UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
 # Seconds Voila waits for a cell's outputs after the cell has run. Its default (4 s) is
@@ -40,7 +41,7 @@ def voila_command(
 
     Example:
         >>> voila_command(8866, pool_size=3)[-4:-1]
-        ['--preheat_kernel=True', '--pool_size=3', '--VoilaKernelManager.fill_delay=20']
+        ['--preheat_kernel=True', '--pool_size=3', '--VoilaKernelManager.fill_delay=120']
     """
     if pool_size is None:
         pool_size = int(os.environ.get("KIT_APP_POOL") or DEFAULT_POOL_SIZE)
