@@ -3,24 +3,26 @@
 >>> import kit
 >>> corpus = kit.load()                      # the bundled founding pages in data/
 >>> top = corpus.filter(source="Kyiv Independent").top_entities(5)
+
+``kit.load`` reads a corpus into memory; ``kit.open_store`` opens one written by an earlier
+``kit.load(path, store=...)`` without reading its frames (counts run in DuckDB). The kit's
+modules are attributes too, imported on first use: ``kit.stance``, ``kit.charts``, ...
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Corpus", "__version__", "dashboard", "load"]
+
+from kit.lazy import open_store  # noqa: E402  (after __version__, which the loaders read)
+from kit.pipeline import load  # noqa: E402
+__all__ = ["Corpus", "__version__", "dashboard", "load", "open_store"]
 
 if TYPE_CHECKING:
     from kit.corpus import Corpus
-
-
-def load(path: Any = None, **options: Any) -> Corpus:
-    """Return the Corpus read from ``path`` (default: the bundled ``data/``); see kit.pipeline."""
-    from kit.pipeline import load as load_corpus
-
-    return load_corpus(path, **options)
 
 
 def dashboard(corpus: Corpus, **settings: Any) -> Any:
@@ -31,8 +33,11 @@ def dashboard(corpus: Corpus, **settings: Any) -> Any:
 
 
 def __getattr__(name: str) -> Any:
+    """Return ``kit.Corpus`` or one of the kit's modules (``kit.stance``), imported now."""
     if name == "Corpus":
         from kit.corpus import Corpus
 
         return Corpus
+    if not name.startswith("_") and importlib.util.find_spec(f"kit.{name}") is not None:
+        return importlib.import_module(f"kit.{name}")
     raise AttributeError(f"module 'kit' has no attribute {name!r}")

@@ -324,6 +324,7 @@ def _model_reasons(
     scores = model.scores(features)
     below = scores < model.threshold
     _fill_holes(below)
+    _extend_tail(below, page_lines, scores >= TAIL_SCORE * model.threshold)
     low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
@@ -357,6 +358,29 @@ def _fill_holes(below: np.ndarray) -> None:
         if inside:
             below[position:end] = False
         position = end
+
+
+# After the last line the model keeps, the body runs on to the last sentence within this many
+# lines: the model learned that a page's last lines are rarely body, which drops the closing
+# turns of a transcript or a list that ends an article (prompts and footers are rules' work).
+TAIL_LINES = 6
+# ... a sentence the model scores at least this share of its threshold.
+TAIL_SCORE = 0.5
+
+
+def _extend_tail(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
+    """Mark as body the lines after the model's last kept line, up to a close last sentence
+    that is ``likely`` body."""
+    kept = np.flatnonzero(~below)
+    if not len(kept) or not is_sentence(page_lines[kept[-1]]):
+        return
+    last = int(kept[-1])
+    tail = range(last + 1, min(last + 1 + TAIL_LINES, len(page_lines)))
+    sentences = [
+        position for position in tail if likely[position] and is_sentence(page_lines[position])
+    ]
+    if sentences:
+        below[last + 1 : sentences[-1] + 1] = False
 
 
 def clean_extracted(

@@ -16,6 +16,7 @@ from kit import clean, entities, nlp, readers
 from kit.corpus import ARTICLE_COLUMNS, Corpus
 from kit.documents import ProblemLog
 from kit.errors import InputError, KitError, input_msg, value_invalid_msg
+from kit.lazy import LazyCorpus, open_store
 from kit.snapshots import SNAPSHOT_FRAMES, read_snapshot, snapshot_key, write_snapshot
 from kit.store import (
     CORPUS_FRAMES,
@@ -23,6 +24,7 @@ from kit.store import (
     Damaged,
     Part,
     Store,
+    is_store,
     default_store,
     plan_parts,
     write_corpus,
@@ -284,7 +286,7 @@ def load(
     aliases: Mapping[str, str] | str | Path | None = None,
     dayfirst: bool | None = None,
     stance: str | None = None,
-) -> Corpus:
+) -> Corpus | LazyCorpus:
     """Return the Corpus read from a folder or file (default: the bundled ``data/``).
 
     Args:
@@ -327,11 +329,8 @@ def load(
     """
     _check_arguments(path, engine=engine, dayfirst=dayfirst)
     if lazy:
-        from kit import lazy as lazy_corpus
-        from kit.store import is_store
-
         if path is not None and store is None and is_store(path):
-            return lazy_corpus.open_store(path, max_rows=max_rows)
+            return open_store(path, max_rows=max_rows)
         if store is None:
             raise KitError(
                 f"lazy=True needs a store: pass store=FOLDER_OR_URL (where the frames are "
@@ -481,7 +480,5 @@ def load(
     if progress and len(corpus.problems):
         print(f"{len(corpus.problems)} input problem(s): see corpus.problems", file=sys.stderr)
     if lazy:
-        from kit import lazy as lazy_corpus
-
-        return lazy_corpus.open_store(store, max_rows=max_rows)
+        return open_store(store, max_rows=max_rows)
     return corpus

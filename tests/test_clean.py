@@ -181,11 +181,6 @@ Follow us on social media
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 10): the line model drops the last turns of a short transcript "
-    "at a page's end (lines 11-15 score 0.06-0.19 < 0.20: 'below most of the page's words')",
-)
 def test_a_body_of_short_lines_is_kept():
     text, dropped, _ = clean_page(SHORT_LINES_PAGE)
     lines = SHORT_LINES_PAGE.split("\n")
