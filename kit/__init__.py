@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from kit.lazy import open_store  # noqa: E402  (after __version__, which the loaders read)
-from kit.pipeline import load  # noqa: E402
+from kit.lazy import open_store
+from kit.pipeline import load
+
 __all__ = ["Corpus", "__version__", "dashboard", "load", "open_store"]
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ return tidy frames that ``kit.charts`` draws.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -527,6 +527,37 @@ def score_targets(targets: pd.DataFrame, method: str | None = None) -> pd.DataFr
         progress=len(targets) > 2000,
     ).rename(columns={"text": "sentence"})
     return scored.reindex(columns=STANCE_COLUMNS)
+
+
+def day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Return the UTC bounds of the settings' date range (end inclusive, to the day's end)."""
+    start = end = None
+    if settings.get("start"):
+        start = pd.Timestamp(settings["start"])
+        start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+    if settings.get("end"):
+        raw = settings["end"]
+        end = pd.Timestamp(raw)
+        end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
+        if end == end.normalize():
+            end = end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    return start, end
+
+
+def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a daily frame with its week and month starts precomputed (W, M columns).
+
+    Names become categoricals: grouping and matching them per interaction is then cheap.
+    """
+    frame = frame.reset_index(drop=True)
+    for column in ("entity", "source", "label"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype("category")
+    return frame.assign(
+        D=frame["published"],
+        W=period_start(frame["published"], "W"),
+        M=period_start(frame["published"], "M"),
+    )
 
 
 def _fill_periods(

@@ -30,12 +30,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from kit.documents import ProblemLog, normalise_newlines
 from kit.files import UnreadableFile, read_bytes
-
-if TYPE_CHECKING:
-    from kit.documents import ProblemLog
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
@@ -294,11 +292,6 @@ def strip_controls(text: str) -> tuple[str, int]:
     return (_CONTROL.sub("", text), count) if count else (text, 0)
 
 
-def normalise_newlines(text: str) -> str:
-    """Return ``text`` with ``\\r\\n`` and ``\\r`` line ends as ``\\n``."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def line_of(text: str, position: int) -> int:
     """Return the 1-based line of ``position`` in ``text``.
 
@@ -382,10 +375,12 @@ def _wide_without_bom(sample: bytes) -> str | None:
 
     UTF-32 shows as three NUL bytes in four; UTF-16 of an alphabetic script as one byte value
     (0x00 for Latin, 0x04 for Cyrillic, 0x03 for Greek, ...) in every other position. The
-    reading must then decode and look like text.
+    reading must then decode and look like text. Wide text always holds NUL bytes (its spaces,
+    digits and line ends are ASCII characters widened), so a sample without one is not wide
+    (a page indented with spaces has 0x20 in every other position).
     """
     size = len(sample) // 4 * 4
-    if size < 8:
+    if size < 8 or 0 not in sample:
         return None
     columns = [sample[offset:size:4].count(0) / (size // 4) for offset in range(4)]
     candidates = []

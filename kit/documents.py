@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.decoding import normalise_newlines
 from kit.errors import InputError, input_msg, where
 
 DOCUMENT_COLUMNS = [
@@ -47,6 +46,11 @@ _LENIENT_ACTION = re.compile(
     r"\b(?:was|were) (?:skipped|ignored|loaded|not loaded)\b|\bleft empty\b|^counted once|"
     r"^loaded as\b|^read as\b|\bread as UTC\b|^only the text before\b|^not read twice\b"
 )
+
+
+def normalise_newlines(text: str) -> str:
+    """Return ``text`` with ``\\r\\n`` and ``\\r`` line ends as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def strict_fix(fix: str | None) -> str:

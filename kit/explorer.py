@@ -23,7 +23,8 @@ import pandas as pd
 
 from kit import charts
 from kit import html as kit_html
-from kit.corpus import Corpus, as_list, period_start
+from kit.corpus import Corpus, as_list, day_bounds, period_start, with_periods
+from kit.lazy_dashboard import StoreRollup
 from kit.plots import Plot
 
 MEASURE_CHOICES: dict[str, str] = {
@@ -114,21 +115,6 @@ def settings_code(settings: Mapping[str, Any], *, corpus_name: str = "corpus") -
 
 
 # ---- the rollup: counts precomputed once -------------------------------------------------
-def day_bounds(settings: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """Return the UTC bounds of the settings' date range (end inclusive, to the day's end)."""
-    start = end = None
-    if settings.get("start"):
-        start = pd.Timestamp(settings["start"])
-        start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    if settings.get("end"):
-        raw = settings["end"]
-        end = pd.Timestamp(raw)
-        end = end.tz_localize("UTC") if end.tzinfo is None else end.tz_convert("UTC")
-        if end == end.normalize():
-            end = end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-    return start, end
-
-
 @dataclass(repr=False)
 class Rollup:
     """Counts of one corpus at daily resolution, ready to filter and sum per interaction.
@@ -232,8 +218,6 @@ class Rollup:
         asks the store's rollups per interaction.
         """
         if not isinstance(corpus, Corpus):
-            from kit.lazy_dashboard import StoreRollup
-
             return StoreRollup.build(corpus)
         universe = corpus.universe if corpus.universe is not None else corpus.articles
         entity_days = corpus.mention_counts(by=("entity", "source"), freq="D")
@@ -289,22 +273,6 @@ def _ranked(values: pd.Series) -> pd.Series:
     counts = values.value_counts()
     order = np.lexsort((counts.index.astype(str), -counts.to_numpy()))
     return counts.iloc[order]
-
-
-def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a daily frame with its week and month starts precomputed (W, M columns).
-
-    Names become categoricals: grouping and matching them per interaction is then cheap.
-    """
-    frame = frame.reset_index(drop=True)
-    for column in ("entity", "source", "label"):
-        if column in frame.columns:
-            frame[column] = frame[column].astype("category")
-    return frame.assign(
-        D=frame["published"],
-        W=period_start(frame["published"], "W"),
-        M=period_start(frame["published"], "M"),
-    )
 
 
 def _select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:

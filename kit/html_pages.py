@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from kit.decoding import decode
+from kit.decoding import NotText, decode
 
 # Above this size (after scripts, styles and comments are removed) trafilatura takes minutes.
 MAX_EXTRACT_BYTES = 4_000_000
@@ -78,7 +78,10 @@ class HtmlPage:
 def read_html_page(markup: str | bytes) -> HtmlPage:
     """Return the page's article text and metadata (see the module docstring)."""
     if isinstance(markup, bytes):
-        markup = decode(markup)
+        try:
+            markup = decode(markup)
+        except NotText as error:
+            return HtmlPage("", kind="html", problem=str(error))
     notes: list[str] = []
     shown_markup = _NOT_SHOWN.sub(" ", markup) if len(markup) > MAX_EXTRACT_BYTES else markup
     tree, deep = _parse(shown_markup)

@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.corpus import period_start
+from kit.corpus import day_bounds, period_start, with_periods
 from kit.errors import KitError
-from kit.explorer import day_bounds, with_periods
 from kit.lazy import LazyCorpus, Where, as_pandas, within_dates
 
 TOP_CANDIDATES = 100  # entities whose counts the top chart may draw (it shows 10)

@@ -24,8 +24,8 @@ from kit.store import (
     Damaged,
     Part,
     Store,
-    is_store,
     default_store,
+    is_store,
     plan_parts,
     write_corpus,
 )
@@ -51,25 +51,6 @@ def _combine(
         frames = [frame for frame in frames if len(frame)] or frames[:1]
         combined[name] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return combined
-
-
-def _split_by_part(
-    fresh: Mapping[str, pd.DataFrame], parts: list[Part]
-) -> dict[tuple[str, int], dict[str, pd.DataFrame]]:
-    """Return {(file hash, part): tables} for tables annotated over several parts at once."""
-    part_of_doc = {doc_id: (part.file_hash, part.part) for part in parts for doc_id in part.doc_ids}
-    by_part: dict[tuple[str, int], dict[str, pd.DataFrame]] = {
-        (part.file_hash, part.part): {} for part in parts
-    }
-    for name, frame in fresh.items():
-        keys = frame["doc_id"].map(part_of_doc)
-        groups = frame.groupby(keys, sort=False).indices if len(frame) else {}
-        for key in by_part:
-            index = groups.get(key)
-            by_part[key][name] = (
-                frame.iloc[index].reset_index(drop=True) if index is not None else frame.iloc[:0]
-            )
-    return by_part
 
 
 def _cached_parts(

@@ -24,7 +24,7 @@ import posixpath
 import uuid
 from pathlib import Path
 
-from kit.store import is_local, location, write_table
+from kit.storage import is_local, location, write_table
 
 # An article has one outlet and one date, so counting per article first and then summing gives
 # distinct-article counts without a ``count(distinct)`` over every mention.

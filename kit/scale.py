@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from kit import nlp
 from kit.errors import KitError
-from kit.store import Part, Store
+from kit.store import Part, Store, split_by_part
 
 # Dask gives up on a task after it was running on this many workers that died.
 ALLOWED_FAILURES = 4
@@ -63,14 +63,12 @@ def annotate_task(
 
     Runs on a worker: the model comes from the worker's process-wide cache.
     """
-    from kit.pipeline import _split_by_part
-
     language = nlp.load_model(model)
     doc_ids = [doc_id for part in parts for doc_id in part.doc_ids]
     articles = pd.DataFrame({"doc_id": doc_ids, "text": [texts[doc_id] for doc_id in doc_ids]})
     fresh = nlp.annotate(articles, nlp=language, progress=False)
     for part in parts:
-        store.write(part, _split_by_part(fresh, [part])[(part.file_hash, part.part)])
+        store.write(part, split_by_part(fresh, [part])[(part.file_hash, part.part)])
     return {
         "parts": len(parts),
         "words": sum(part.words for part in parts),

@@ -28,6 +28,8 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from kit.stance_lexicon import WORD, base_forms, lexicon, lexicon_entries, lookup
+
 ROLE_COLUMNS = ["role", "cue", "lexicon_word", "kind", "polarity", "label", "reason"]
 
 # Prepositions that point an act at its patient: "sanctions on X", "protests against X".
@@ -75,13 +77,11 @@ def _doc(text: str) -> Any:
 
 def _lookup_token(token: Any) -> tuple[str, float, str] | None:
     """Return ``(lexicon word, polarity, kind)`` for an act or deed word, or None."""
-    from kit.stance import _lexicon_entries, _lookup
-
     if token.pos_ not in ("VERB", "NOUN"):
         return None
-    entries = _lexicon_entries()
+    entries = lexicon_entries()
     lemma = token.lemma_.lower()
-    found = (lemma, *entries[lemma]) if lemma in entries else _lookup(token.text)
+    found = (lemma, *entries[lemma]) if lemma in entries else lookup(token.text)
     if found is None or found[2] not in ("act", "deed"):
         return None
     return found
@@ -90,8 +90,6 @@ def _lookup_token(token: Any) -> tuple[str, float, str] | None:
 @functools.lru_cache(maxsize=1)
 def _cue_words() -> frozenset[str]:
     """Return the act and deed words with their common inflections, for a quick pre-check."""
-    from kit.stance import lexicon
-
     words = lexicon()
     stems = words.loc[words["kind"].isin(["act", "deed"]), "word"].str.lower()
     return frozenset(stems)
@@ -99,10 +97,8 @@ def _cue_words() -> frozenset[str]:
 
 def _could_hold_cue(text: str) -> bool:
     """Return whether any word of ``text`` may be an act or deed word (skips most parses)."""
-    from kit.stance import _WORD, _base_forms
-
     cues = _cue_words()
-    return any(form in cues for word in _WORD.findall(text.lower()) for form in _base_forms(word))
+    return any(form in cues for word in WORD.findall(text.lower()) for form in base_forms(word))
 
 
 def _target_root(doc: Any, start: int, end: int) -> Any | None:

@@ -88,6 +88,21 @@ def test_an_html_page_in_a_legacy_encoding_is_read_right_and_a_doubt_recorded(tm
     assert_good_page_loaded(documents)
 
 
+def test_a_page_with_a_space_in_every_other_byte_is_not_taken_for_utf16(tmp_path):
+    with_good_page(tmp_path)
+    body = "The council voted on Monday to keep the library open for another year."
+    # A banner in letter-spaced capitals: a space in every other byte, as in UTF-16 of Latin.
+    indented = "<!--" + " ".join("COUNCIL LIBRARY NEWS " * 300) + "-->"
+    write(tmp_path / "indented.html", f"<html>{indented}<body><article><p>{body}</p><p>{body}"
+          "</p></article></body></html>")  # fmt: skip
+
+    documents, problems = read_documents(tmp_path)
+
+    assert body in documents.set_index("doc_id").loc["indented", "raw_text"]
+    assert reasons(problems) == []
+    assert_good_page_loaded(documents)
+
+
 def test_unbalanced_csv_quote_does_not_swallow_the_rows_after_it(tmp_path):
     with_good_page(tmp_path)
     rows = ["id,source,text\n", '1,Fox,"This quote never closes.\n']

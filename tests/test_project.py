@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
 import yaml
 from conftest import REPO
 
@@ -38,9 +39,43 @@ def test_entry_points_show_themselves():
     fresh = "import kit; print(kit.stance.__name__, kit.charts.__name__, kit.collect.__name__)"
     printed = subprocess.run([sys.executable, "-c", fresh], capture_output=True, text=True)
     assert printed.stdout.split() == ["kit.stance", "kit.charts", "kit.collect"], printed.stderr
-    try:
-        kit.no_such_module
-    except AttributeError as error:
-        assert "no_such_module" in str(error)
-    else:
-        raise AssertionError("kit.no_such_module did not raise AttributeError")
+    with pytest.raises(AttributeError, match="no_such_module"):
+        _ = kit.no_such_module
+
+
+def kit_imports() -> dict[str, set[str]]:
+    """Return {kit module: the kit modules it imports}, at module level or inside functions."""
+    import ast
+
+    package = REPO / "kit"
+    modules = {
+        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in package.rglob("*.py")
+    }
+    graph = {}
+    for name, path in modules.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+                imported.add(node.module)
+        graph[name] = {module for module in imported if module in modules} - {name, "kit"}
+    return graph
+
+
+def test_no_import_cycle_among_kit_modules():
+    graph = kit_imports()
+    cycles = []
+    for start in graph:  # a cycle through `start`: can `start` be reached from its imports?
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module == start:
+                cycles.append(start)
+                break
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+    assert cycles == [], f"modules on an import cycle: {sorted(cycles)}"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import stance, stance_roles
+from kit import stance, stance_lexicon, stance_roles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -92,7 +92,7 @@ def test_lexicon_negation_flips_and_weakens():
 
 
 def test_lexicon_file_is_well_formed():
-    words = stance.lexicon()
+    words = stance_lexicon.lexicon()
     assert list(words.columns) == ["word", "polarity", "kind"]
     assert words["word"].is_unique
     assert words["polarity"].between(-1, 1).all()
@@ -365,7 +365,7 @@ def article(doc_id: str, *mentions: tuple[str, float]) -> pd.DataFrame:
     for sent_id, (sentence, score) in enumerate(mentions):
         rows.append({"doc_id": doc_id, "entity": "Lee", "sent_id": sent_id, "sentence": sentence,
                      "start": sentence.index("Lee"), "score": score,
-                     "label": stance._label_of(score)})  # fmt: skip
+                     "label": stance_lexicon.label_of(score)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
