@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.sources import PACKAGE, import_closure, module_paths
 from kit.store import (
     CORPUS_FRAMES,
     MANIFEST,
@@ -42,13 +43,25 @@ from kit.store import (
 SNAPSHOT_FRAMES = (*CORPUS_FRAMES, "problems")
 
 
+# What a loaded corpus comes from besides its files: the loader and every module it imports
+# (not the charts, dashboards or reports), the kit's tables and the line model's weights.
+PRODUCER = "kit.pipeline"
+PRODUCER_DATA = ("*.csv", "models/lines.json")
+
+
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """Return a hash of the kit's code and tables: a snapshot made by other code is not reused."""
+    """Return a hash of the code and tables a loaded corpus comes from (see ``PRODUCER``).
+
+    A snapshot made by other such code is not reused; editing a chart or a dashboard keeps
+    every snapshot.
+    """
+    paths = module_paths()
+    files = [paths[name] for name in sorted(import_closure(PRODUCER))]
+    files += sorted(path for pattern in PRODUCER_DATA for path in PACKAGE.glob(pattern))
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *package.glob("*.csv")]):
-        digest.update(path.name.encode())
+    for path in files:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

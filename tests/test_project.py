@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 
 import pytest
 import yaml
 from conftest import REPO
+
+from kit.sources import import_closure, kit_imports
 
 
 def test_environment_yml_mirrors_pyproject():
@@ -28,8 +34,6 @@ def test_readme_quick_start_names_the_two_commands():
 
 def test_entry_points_show_themselves():
     import inspect
-    import subprocess
-    import sys
 
     import kit
 
@@ -43,39 +47,33 @@ def test_entry_points_show_themselves():
         _ = kit.no_such_module
 
 
-def kit_imports() -> dict[str, set[str]]:
-    """Return {kit module: the kit modules it imports}, at module level or inside functions."""
-    import ast
-
-    package = REPO / "kit"
-    modules = {
-        ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__"): path
-        for path in package.rglob("*.py")
-    }
-    graph = {}
-    for name, path in modules.items():
-        imported = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
-                imported.add(node.module)
-        graph[name] = {module for module in imported if module in modules} - {name, "kit"}
-    return graph
-
-
 def test_no_import_cycle_among_kit_modules():
     graph = kit_imports()
-    cycles = []
-    for start in graph:  # a cycle through `start`: can `start` be reached from its imports?
-        seen, todo = set(), list(graph[start])
-        while todo:
-            module = todo.pop()
-            if module == start:
-                cycles.append(start)
-                break
-            if module not in seen:
-                seen.add(module)
-                todo.extend(graph[module])
-    assert cycles == [], f"modules on an import cycle: {sorted(cycles)}"
+    on_cycles = [name for name in graph if any(name in import_closure(m) for m in graph[name])]
+    assert on_cycles == [], f"modules on an import cycle: {on_cycles}"
+
+
+def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
+    shutil.copytree(REPO / "kit", tmp_path / "kit", ignore=shutil.ignore_patterns("__pycache__"))
+    command = [
+        sys.executable,
+        "-c",
+        "from kit.snapshots import code_version; print(code_version())",
+    ]
+
+    def version() -> str:
+        environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
+        done = subprocess.run(
+            command, env=environment, capture_output=True, text=True, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    before = version()
+    for view in ("charts.py", "explorer.py", "framing.py", "report.py"):
+        with (tmp_path / "kit" / view).open("a") as source:
+            source.write("\n# an edit to a view\n")
+    assert version() == before  # snapshots stay valid
+    with (tmp_path / "kit" / "clean.py").open("a") as source:
+        source.write("\n# an edit to the cleaner\n")
+    assert version() != before
