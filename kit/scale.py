@@ -190,6 +190,10 @@ def annotate(
                 bar.set_postfix_str(f"{done_parts}/{len(missing)} parts")
                 bar.update(counts["words"])
     except KeyboardInterrupt:
+        # Closing a cluster whose connections the interruption broke logs their errors, with
+        # tracebacks, from Dask, Tornado and asyncio: expected here, and not the user's to read.
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         if progress:
             print(
                 "interrupted: finished parts are in the store; run again to annotate the rest",
