@@ -21,8 +21,9 @@ from kit import charts
 from kit import html as kit_html
 from kit.contrast import distinctive_words
 from kit.corpus import Corpus, as_list
+from kit.dashboard_data import options_from
 from kit.descriptors import naming_table
-from kit.explorer import View, options_from
+from kit.explorer import View
 from kit.plots import Plot
 from kit.quotes import voices
 from kit.stance import MODEL_DIR

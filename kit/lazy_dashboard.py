@@ -1,7 +1,7 @@
 """The dashboard's numbers for a lazy corpus, asked of the store per interaction.
 
 ``kit.dashboard(kit.load("store/", lazy=True))`` works as on an in-memory corpus:
-``explorer.Rollup.build`` hands a lazy corpus to :class:`StoreRollup`, which answers the
+``dashboard_data.Rollup.build`` hands a lazy corpus to :class:`StoreRollup`, which answers the
 questions ``kit.explorer``'s pure functions ask of a rollup (``counts``,
 ``evidence_candidates``, ``sentences_of``, ...) with DuckDB queries over the store's rollups.
 Only what one view shows comes into memory, plus each outlet's daily totals.
@@ -32,7 +32,7 @@ EVIDENCE_COLUMNS = ["doc_id", "sent_id", "entity", "source", "published", "start
 class StoreRollup:
     """The rollup of a lazy corpus: small daily outlet totals here, the rest asked of DuckDB.
 
-    ``outlet_days``, ``labels`` and ``months`` mean what they mean on ``explorer.Rollup``.
+    ``outlet_days``, ``labels`` and ``months`` mean what they mean on ``dashboard_data.Rollup``.
     """
 
     corpus: LazyCorpus
