@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import kit
-import kit.framing
+import kit.framing_data
 from kit.charts import figure_data
 from kit.corpus import Corpus
 from kit.framing import (
@@ -184,11 +184,11 @@ def test_view_model_has_every_pane(seeds_corpus):
 
 def test_stance_caveat_reads_the_models_score_from_its_meta(tmp_path, monkeypatch):
     (tmp_path / "meta.json").write_text(json.dumps({"dev_rw_macro_f1": 0.8012}))
-    monkeypatch.setattr(kit.framing, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(kit.framing_data, "MODEL_DIR", tmp_path)
     caveat = stance_caveat(["model"])
     assert "macro-F1 of 80 out of 100" in caveat and "real-world" in caveat
     assert "word list" in stance_caveat(pd.Series(["lexicon", "lexicon"]))
-    monkeypatch.setattr(kit.framing, "MODEL_DIR", tmp_path / "absent")
+    monkeypatch.setattr(kit.framing_data, "MODEL_DIR", tmp_path / "absent")
     assert "not found" in stance_caveat(["model"])
 
 
