@@ -192,8 +192,11 @@ def annotate(
     except KeyboardInterrupt:
         # Closing a cluster whose connections the interruption broke logs their errors, with
         # tracebacks, from Dask, Tornado and asyncio: expected here, and not the user's to read.
-        for name in ("distributed", "tornado", "asyncio"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
+        # (Dask's logging config gives some of their children levels of their own: each is set.)
+        noisy = ("distributed", "tornado", "asyncio")
+        for name in [*noisy, *logging.root.manager.loggerDict]:
+            if name.split(".")[0] in noisy:
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         if progress:
             print(
                 "interrupted: finished parts are in the store; run again to annotate the rest",

@@ -194,7 +194,7 @@ def test_ctrl_c_stops_the_run_cleanly_and_the_next_run_resumes(
     status, err = interrupt_run(basil_subset, tmp_path / "store", signal.SIGINT)
     assert status == 130, err
     assert "interrupted: finished parts are in the store" in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     assert_resumes(basil_subset, local_corpus, tmp_path / "store", capfd)
 
 
