@@ -22,7 +22,8 @@ import pandas as pd
 
 from kit.corpus import day_bounds, period_start, with_periods
 from kit.errors import KitError
-from kit.lazy import LazyCorpus, Where, as_pandas, within_dates
+from kit.lazy import LazyCorpus, as_pandas
+from kit.lazy_sql import Where, within_dates
 
 TOP_CANDIDATES = 100  # entities whose counts the top chart may draw (it shows 10)
 EVIDENCE_COLUMNS = ["doc_id", "sent_id", "entity", "source", "published", "start", "text"]
