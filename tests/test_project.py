@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from kit.sources import import_closure, kit_imports
+from kit.sources import import_closure, kit_imports, module_paths
 
 
 def test_environment_yml_mirrors_pyproject():
@@ -77,3 +77,9 @@ def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
     with (tmp_path / "kit" / "clean.py").open("a") as source:
         source.write("\n# an edit to the cleaner\n")
     assert version() != before
+
+
+def test_no_kit_module_is_over_600_lines():
+    long = {name: lines for name, path in module_paths().items()
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600}  # fmt: skip
+    assert long == {}, "split these modules along what they do"
