@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.errors import ArgumentError
 from kit.html import hover_safe
 
 MEASURES: dict[str, str] = {
@@ -74,7 +75,7 @@ def measure_label(measure: str) -> str:
 def check_columns(counts: pd.DataFrame, required: Iterable[str], chart: str) -> None:
     missing = [column for column in required if column not in counts.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"{chart}: the counts frame has no {missing[0]!r} column "
             f"(it has {', '.join(map(str, counts.columns))}); pass the tidy output of "
             "Corpus.mention_counts(...) with that column"

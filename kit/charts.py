@@ -38,6 +38,7 @@ from kit.chart_style import (  # noqa: F401  (the charts' look, where it was)
     measure_label,
     title_layout,
 )
+from kit.errors import ArgumentError, ArgumentTypeError
 from kit.framing_charts import (  # noqa: F401  (one namespace for every chart)
     STANCE_AXIS,
     STANCE_METHOD_NAMES,
@@ -107,7 +108,7 @@ def top_entities_by_outlet(
     """
     check_columns(counts, ["entity", "source", measure], "top_entities_by_outlet")
     if "published" in counts.columns:
-        raise ValueError(
+        raise ArgumentError(
             "top_entities_by_outlet: the counts frame has a 'published' column (a timeline); "
             "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
         )
@@ -330,7 +331,7 @@ def entity_outlet_heatmap(
     """
     check_columns(counts, ["entity", "source", measure], "entity_outlet_heatmap")
     if "published" in counts.columns:
-        raise ValueError(
+        raise ArgumentError(
             "entity_outlet_heatmap: the counts frame has a 'published' column (a timeline); "
             "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
         )
@@ -435,7 +436,7 @@ def to_csv(figure_or_frame: BaseFigure | pd.DataFrame, path: str | Path) -> Path
     elif isinstance(figure_or_frame, pd.DataFrame):
         frame = figure_or_frame
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"to_csv: got a {type(figure_or_frame).__name__}; pass a plotly figure or a DataFrame"
         )
     path = Path(path)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kit.charts import PALETTE, outlet_colors
+from kit.errors import ArgumentError
 from kit.html import Html, block, escape, is_missing, note, table
 from kit.stories import (  # noqa: F401  (stories and coverage, offered here too)
     ACTOR_LABELS,
@@ -99,7 +100,7 @@ def chosen_articles(
             articles = articles.assign(story=article_stories(corpus))
         if not (articles["story"] == story).any():
             known = sorted(articles["story"].dropna().astype(str).unique())[:10]
-            raise ValueError(
+            raise ArgumentError(
                 f"story {story!r} is not in the corpus (stories include: "
                 f"{', '.join(known) or 'none'}); pass one of those, or doc_ids="
             )
@@ -110,7 +111,7 @@ def chosen_articles(
         wanted = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
         unknown = [doc_id for doc_id in wanted if doc_id not in set(articles["doc_id"])]
         if unknown:
-            raise ValueError(
+            raise ArgumentError(
                 f"doc_id {unknown[0]!r} is not among the articles to compare "
                 "(see corpus.articles['doc_id']); pass doc_ids from there"
             )
@@ -330,7 +331,7 @@ def side_by_side(
     """
     articles = chosen_articles(corpus, doc_ids, story=story)
     if len(articles) > max_columns:
-        raise ValueError(
+        raise ArgumentError(
             f"side_by_side: {len(articles)} articles chosen, at most {max_columns} fit side by "
             "side; pass doc_ids=[...] or story=... (see coverage_matrix for the stories)"
         )

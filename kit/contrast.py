@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from kit.errors import value_invalid_msg
+from kit.errors import ArgumentError, value_invalid_msg
 
 
 def _spacy_stop_words() -> frozenset[str]:
@@ -135,7 +135,7 @@ def distinctive_words(
         elif prior == "uniform":
             alpha = pd.Series(0.01, index=counts.index)
         else:
-            raise ValueError(value_invalid_msg("prior", prior, ["corpus", "uniform"]))
+            raise ArgumentError(value_invalid_msg("prior", prior, ["corpus", "uniform"]))
     else:
         alpha = pd.Series(prior, dtype=float).reindex(counts.index).fillna(0.01)
     alpha0 = alpha.sum()
@@ -185,7 +185,7 @@ def passages(
     """
     words = [re.escape(word) for word in term.lower().split()]
     if not words:
-        raise ValueError(f"term={term!r} is empty; pass a word or two words")
+        raise ArgumentError(f"term={term!r} is empty; pass a word or two words")
     pattern = re.compile(
         r"(?<![^\W\d_])" + r"(?:['’]s)?\s+".join(words) + r"(?![^\W\d_])", re.IGNORECASE
     )

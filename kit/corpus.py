@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.errors import value_invalid_msg
+from kit.errors import ArgumentError, value_invalid_msg
 from kit.snapshots import read_later, write_later
 from kit.store import Damaged
 
@@ -64,7 +64,7 @@ def as_timestamp(value: Any, *, end: bool = False) -> pd.Timestamp | None:
 def period_start(published: pd.Series, freq: str) -> pd.Series:
     """Return the start of the day, week (Monday) or month of each timestamp, in UTC."""
     if freq not in FREQUENCIES:
-        raise ValueError(value_invalid_msg("freq", freq, FREQUENCIES))
+        raise ArgumentError(value_invalid_msg("freq", freq, FREQUENCIES))
     naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
     return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.dt.tz_localize("UTC")
 
@@ -303,7 +303,7 @@ class Corpus:
         by = [by] if isinstance(by, str) else list(by)
         unknown = [column for column in by if column not in self.mentions.columns]
         if unknown:
-            raise ValueError(value_invalid_msg("by", unknown[0], self.mentions.columns))
+            raise ArgumentError(value_invalid_msg("by", unknown[0], self.mentions.columns))
         keys = list(by)
         mentions = self.mentions
         universe = self.universe if self.universe is not None else self.articles

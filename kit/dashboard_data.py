@@ -24,6 +24,7 @@ import pandas as pd
 
 from kit import html as kit_html
 from kit.corpus import Corpus, as_list, day_bounds, period_start, with_periods
+from kit.errors import ArgumentError
 from kit.lazy_dashboard import StoreRollup
 
 MEASURE_CHOICES: dict[str, str] = {
@@ -79,17 +80,17 @@ def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: A
     merged = {**DEFAULT_SETTINGS, **(settings or {}), **overrides}
     unknown = sorted(set(merged) - set(DEFAULT_SETTINGS))
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"dashboard: unknown setting {unknown[0]!r}; "
             f"expected one of {', '.join(DEFAULT_SETTINGS)}"
         )
     if merged["measure"] not in MEASURE_CHOICES:
-        raise ValueError(
+        raise ArgumentError(
             f"dashboard: measure={merged['measure']!r} is not one of "
             f"{', '.join(map(repr, MEASURE_CHOICES))}"
         )
     if merged["freq"] not in ("D", "W", "M"):
-        raise ValueError(f"dashboard: freq={merged['freq']!r} is not one of 'D', 'W', 'M'")
+        raise ArgumentError(f"dashboard: freq={merged['freq']!r} is not one of 'D', 'W', 'M'")
     merged["entity"] = as_list(merged["entity"]) or None
     merged["source"] = as_list(merged["source"]) or None
     merged["start"] = _as_date(merged["start"])

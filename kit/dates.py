@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kit.documents import ProblemLog
+from kit.errors import ArgumentError
 
 _HAS_TIME = re.compile(r"\d:\d|T\d\d")
 _HAS_YEAR = re.compile(r"\d{4}")
@@ -66,7 +67,7 @@ def read_published(
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return pd.NaT, ()
     if isinstance(value, bool):
-        raise ValueError(f"not a date: {value!r}")
+        raise ArgumentError(f"not a date: {value!r}")
     if isinstance(value, (int, float, np.integer, np.floating)):
         return _from_number(value), ()
     if isinstance(value, str):
@@ -91,7 +92,7 @@ def _from_text(
         return _from_number(float(text) if "." in text else int(text)), ()
     no_year = text.casefold() in _RELATIVE_DATES or not _HAS_YEAR.search(text)
     if no_year and not _DAY_MONTH.match(text):
-        raise ValueError(f"not a date with a year: {text!r}")
+        raise ArgumentError(f"not a date with a year: {text!r}")
     notes: tuple[str, ...] = ()
     day_month = _DAY_MONTH.match(text)
     if day_month:
@@ -125,7 +126,7 @@ def _ordered(match: re.Match[str], dayfirst: bool | None) -> tuple[str, tuple[st
     try:
         dt.date(full_year, month, day)
     except ValueError as error:
-        raise ValueError(f"{match[0].strip()!r} is not a real date ({error})") from None
+        raise ArgumentError(f"{match[0].strip()!r} is not a real date ({error})") from None
     return f"{full_year:04d}-{month:02d}-{day:02d}{rest}", notes
 
 
@@ -163,7 +164,7 @@ def _from_number(value: float) -> pd.Timestamp:
         return to_utc(pd.Timestamp(value, unit="s"), None)
     elif 1e11 <= magnitude < 1e13:
         return to_utc(pd.Timestamp(value, unit="ms"), None)
-    raise ValueError(
+    raise ArgumentError(
         f"the number {value!r} is not a date: only YYYYMMDD or seconds or milliseconds "
         "since 1970 are read"
     )

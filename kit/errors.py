@@ -18,6 +18,18 @@ class InputError(KitError, ValueError):
     """An input file or argument the kit cannot use (raised by ``strict=True`` loads)."""
 
 
+class ArgumentError(KitError, ValueError):
+    """A value passed to the kit that it cannot use; the message names it and what it takes."""
+
+
+class MissingPart(KitError, RuntimeError):
+    """A part of the kit that is not installed here (a model, an optional dependency)."""
+
+
+class ArgumentTypeError(KitError, TypeError):
+    """A value of a type the kit cannot use; the message names it and what to pass instead."""
+
+
 def where(path: Any, line: int | None = None) -> str:
     """Return ``"path"`` or ``"path, line N"`` for the start of a message."""
     return f"{path}, line {line}" if line is not None else f"{path}"

@@ -18,6 +18,7 @@ from kit.chart_style import (
     color_of,
     title_layout,
 )
+from kit.errors import ArgumentError
 from kit.html import hover_safe
 
 STANCE_METHOD_NAMES: dict[str, str] = {
@@ -34,7 +35,7 @@ def _framing_columns(frame: pd.DataFrame, required: Iterable[str], chart: str, o
     """Raise a ValueError naming the missing column and the frame to pass instead."""
     missing = [column for column in required if column not in frame.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"{chart}: the frame has no {missing[0]!r} column "
             f"(it has {', '.join(map(str, frame.columns))}); pass the output of {origin}"
         )

@@ -20,6 +20,7 @@ from kit.contrast import distinctive_words
 from kit.corpus import Corpus, as_list
 from kit.dashboard_data import options_from
 from kit.descriptors import naming_table
+from kit.errors import ArgumentError
 from kit.quotes import voices
 from kit.stance import MODEL_DIR
 
@@ -411,7 +412,7 @@ def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: A
     merged = {**DEFAULT_SETTINGS, **(settings or {}), **overrides}
     unknown = sorted(set(merged) - set(DEFAULT_SETTINGS))
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"framing: unknown setting {unknown[0]!r}; expected one of "
             f"{', '.join(DEFAULT_SETTINGS)}"
         )

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from kit.errors import ArgumentError
+
 TEMPLATES: dict[str, str] = {
     "table": '<table class="kit-table">{caption}<thead><tr>{headers}</tr></thead>'
     "<tbody>{rows}</tbody></table>",
@@ -104,7 +106,7 @@ def highlight(sentence: Any, start: int, end: int, *, color: str | None = None) 
     style = ""
     if color is not None:
         if not _COLOR.match(str(color)):
-            raise ValueError(
+            raise ArgumentError(
                 f"highlight color {color!r} is not a CSS colour name or hex code; "
                 "pass e.g. color='#F0E442' or color='yellow'"
             )
@@ -159,14 +161,16 @@ def table(
         headers = {str(column): str(column) for column in columns}
     missing = [column for column in headers if column not in frame.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"table: column {missing[0]!r} is not in the frame "
             f"(it has {', '.join(map(str, frame.columns))}); pass columns= from those"
         )
     alignments = {column: "left" for column in headers}
     for column, side in (align or {}).items():
         if side not in ("left", "right", "center"):
-            raise ValueError(f"table: align[{column!r}]={side!r}; use 'left', 'right' or 'center'")
+            raise ArgumentError(
+                f"table: align[{column!r}]={side!r}; use 'left', 'right' or 'center'"
+            )
         alignments[str(column)] = side
     header_html = "".join(
         TEMPLATES["header"].format(text=escape(label)) for label in headers.values()

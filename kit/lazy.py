@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kit.corpus import FREQUENCIES, Corpus, as_list, as_timestamp, period_start
-from kit.errors import KitError, value_invalid_msg
+from kit.errors import ArgumentError, KitError, value_invalid_msg
 from kit.lazy_sql import Selection, Where, within_dates
 from kit.rollups import connect, frame_glob, quoted, rollup_path
 from kit.store import CORPUS_FRAMES, check_corpus, is_local, location, read_manifest
@@ -327,9 +327,9 @@ class LazyCorpus:
         columns = self._columns("mentions")
         unknown = [column for column in by if column not in columns]
         if unknown:
-            raise ValueError(value_invalid_msg("by", unknown[0], columns))
+            raise ArgumentError(value_invalid_msg("by", unknown[0], columns))
         if freq is not None and freq not in FREQUENCIES:
-            raise ValueError(value_invalid_msg("freq", freq, FREQUENCIES))
+            raise ArgumentError(value_invalid_msg("freq", freq, FREQUENCIES))
         if fill_zeros and freq is not None:
             return self.to_memory().mention_counts(by, freq=freq, fill_zeros=True)
         keys = by + (["published"] if freq else [])

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from kit import html as kit_html
+from kit.errors import ArgumentError
 
 LABELS = ("negative", "neutral", "positive")
 ANSWER_COLUMNS = ["student", "item", "entity", "label", "answered_at"]
@@ -65,7 +66,7 @@ def save_answer(path: str | Path, answer: Mapping[str, Any]) -> Path:
     path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     if answer.get("label") not in LABELS:
-        raise ValueError(f"answer label {answer.get('label')!r}; use one of {', '.join(LABELS)}")
+        raise ArgumentError(f"answer label {answer.get('label')!r}; use one of {', '.join(LABELS)}")
     row = pd.DataFrame([{column: answer.get(column, "") for column in ANSWER_COLUMNS}])
     new = not path.exists() or path.stat().st_size == 0
     with path.open("a", encoding="utf-8", newline="") as handle:

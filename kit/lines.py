@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from kit.errors import ArgumentError
+
 MODEL_PATH = Path(__file__).parent / "models" / "lines.json"
 
 # Full stops, question and exclamation marks of many scripts (Latin, CJK, Devanagari, Arabic,
@@ -344,7 +346,7 @@ def model_from_table(table: dict) -> LineModel:
     """Return the ``LineModel`` a table of ``model_table`` describes (names must match)."""
     names = [row["name"] for row in table["features"]]
     if names != feature_names() or [row["name"] for row in table["context"]] != context_names():
-        raise ValueError(
+        raise ArgumentError(
             "kit/models/lines.json does not match kit/lines.py: run train/train_lines.py"
         )
     return LineModel(

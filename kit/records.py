@@ -19,7 +19,7 @@ from kit.csv_rows import csv_rows, sniff_delimiter
 from kit.dates import DateOrder, published_or_problem, valid_timezone
 from kit.decoding import Note, read_text, record_notes, strip_controls, text_lines
 from kit.documents import ProblemLog, as_field, as_text, make_document
-from kit.errors import value_invalid_msg
+from kit.errors import ArgumentError, value_invalid_msg
 
 # Column names recognised in records, in order of preference. ``content_original`` comes before
 # ``content`` because Article-Bias-Prediction files carry both and ``content`` is tokenised.
@@ -386,5 +386,5 @@ def checked_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
     """Return ``columns`` after checking its keys are fields; raise ValueError otherwise."""
     for field in columns or {}:
         if field not in FIELD_NAMES:
-            raise ValueError(value_invalid_msg("columns key", field, FIELD_NAMES))
+            raise ArgumentError(value_invalid_msg("columns key", field, FIELD_NAMES))
     return dict(columns or {})

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kit import stance_roles
-from kit.errors import value_invalid_msg
+from kit.errors import ArgumentError, MissingPart, value_invalid_msg
 from kit.stance_lexicon import LEXICON_PATH, cue_rows, label_of, lexicon_score
 
 METHODS = ("model", "model_only", "lexicon")
@@ -148,10 +148,10 @@ def predict(
         if method != "model":
             _notice_fallback()
     if method not in METHODS:
-        raise ValueError(value_invalid_msg("method", method, METHODS))
+        raise ArgumentError(value_invalid_msg("method", method, METHODS))
     missing = [column for column in ("text", "start", "end") if column not in frame.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"stance frame: no {', '.join(missing)} column(s) "
             f"(has {', '.join(map(str, frame.columns))}); "
             "pass one row per target with text, start, end"
@@ -165,7 +165,7 @@ def predict(
         return result
     if method in ("model", "model_only"):
         if default_method() != "model":
-            raise RuntimeError(
+            raise MissingPart(
                 f"method={method!r}: the stance model is unavailable (needs onnxruntime, "
                 f"tokenizers and {MODEL_DIR / 'model.onnx'}); install the kit with its "
                 "dependencies or pass method='lexicon'"
@@ -326,7 +326,7 @@ def explain(text: str, start: int, end: int, *, method: str | None = None) -> pd
     if method is None:
         method = default_method()
     if method not in METHODS:
-        raise ValueError(value_invalid_msg("method", method, METHODS))
+        raise ArgumentError(value_invalid_msg("method", method, METHODS))
     if method != "lexicon":
         return _explain_decision(text, start, end, method)
     return cue_rows(text, start, end)
@@ -408,11 +408,11 @@ def summarize(
     needed = [*group_columns, "score", "label", "doc_id"]
     missing = [column for column in needed if column not in stance.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"stance frame: no {', '.join(missing)} column(s); summarize needs {', '.join(needed)}"
         )
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence={confidence!r} is not valid; use a number between 0 and 1")
+        raise ArgumentError(f"confidence={confidence!r} is not valid; use a number between 0 and 1")
     label_columns = list(LABELS)
     share_columns = [f"{label}_share" for label in LABELS]
     columns = [*group_columns, "n", "n_articles", "mean_score", "ci_low", "ci_high",

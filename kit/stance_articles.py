@@ -35,6 +35,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kit.errors import ArgumentError
+
 LEAD_SENTENCES = 3
 LEAD_WEIGHT = 1.0
 QUOTE_WEIGHT = 0.5
@@ -130,7 +132,7 @@ def articles_by_label(per_article: pd.DataFrame, by: str | list[str] = "source")
     keys += ["entity"]
     missing = [column for column in [*keys, "doc_id", "label", "n"] if column not in per_article]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"articles_by_label: the frame has no {', '.join(missing)} column(s); pass "
             'corpus.stance_summary(by=("source", "doc_id", "entity"))'
         )

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from kit.errors import ArgumentError
+
 if TYPE_CHECKING:
     from kit.corpus import Corpus
 
@@ -108,7 +110,7 @@ def article_stories(corpus: Corpus, *, by: str = "story", **options: Any) -> pd.
     """Return each article's story: ``articles[by]``, found by ``find_stories`` where missing."""
     articles = corpus.articles
     if by != "story" and by not in articles:
-        raise ValueError(
+        raise ArgumentError(
             f"coverage_matrix: by={by!r} is not an article column "
             f"(they are {', '.join(map(str, articles.columns))}); pass by='story' or one of those"
         )

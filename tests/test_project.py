@@ -83,3 +83,16 @@ def test_no_kit_module_is_over_600_lines():
     long = {name: lines for name, path in module_paths().items()
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 600}  # fmt: skip
     assert long == {}, "split these modules along what they do"
+
+
+def test_the_kits_errors_are_one_family():
+    import re
+
+    from kit.errors import ArgumentError, ArgumentTypeError, KitError
+
+    bare = [f"{name}:{number}" for name, path in module_paths().items()
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if re.search(r"\braise (ValueError|TypeError|RuntimeError)\(", line)]  # fmt: skip
+    assert bare == [], "raise a kit.errors class (a KitError that is also the built-in error)"
+    assert issubclass(ArgumentError, KitError) and issubclass(ArgumentError, ValueError)
+    assert issubclass(ArgumentTypeError, KitError) and issubclass(ArgumentTypeError, TypeError)
