@@ -51,23 +51,10 @@ from kit.framing_charts import (  # noqa: F401  (one namespace for every chart)
     voices_chart,
 )
 from kit.html import hover_safe, unescape
+from kit.rankings import ranked_entities, top_outlets
 
 # Charts take an ``outlet_colors`` argument (the colours): the function is also here by name.
 outlet_colors = chart_style.outlet_colors
-
-
-def _top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> list[str]:
-    """Return the outlets to draw (sorted by name): those that mention the entities most.
-
-    Outlets are chosen by raw mentions where the frame has them, whatever the measure drawn:
-    a rate from an outlet with one short article is noise, not a top outlet.
-    """
-    ranking = "mentions" if "mentions" in counts.columns else measure
-    totals = counts.groupby("source", observed=True)[ranking].sum()
-    if max_outlets is not None and len(totals) > max_outlets:
-        ranked = totals.reset_index().sort_values([ranking, "source"], ascending=[False, True])
-        totals = totals.loc[ranked["source"].head(max_outlets)]
-    return sorted(totals.index)
 
 
 def _outlet_note(shown: int, total: int) -> str | None:
@@ -113,15 +100,9 @@ def top_entities_by_outlet(
             "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
         )
     colors = dict(outlet_colors) if outlet_colors else assign_colors(counts["source"])
-    ranked = (
-        counts.groupby("entity", observed=True)[measure]
-        .sum()
-        .reset_index()
-        .sort_values([measure, "entity"], ascending=[False, True])
-    )
-    entities = ranked["entity"].head(n).tolist()
+    entities = ranked_entities(counts, measure, n)
     shown = counts[counts["entity"].isin(entities)]
-    outlets = _top_outlets(shown, measure, max_outlets) if len(shown) else []
+    outlets = top_outlets(shown, measure, max_outlets) if len(shown) else []
     label = measure_label(measure)
     value_format = MEASURE_FORMATS.get(measure, ".3g")
     rank = {entity: position for position, entity in enumerate(entities)}
@@ -202,17 +183,8 @@ def mentions_over_time(
             undated_note = f"{left_out:,} mentions in undated articles are not shown."
         else:
             undated_note = f"{len(undated):,} rows for undated articles are not shown."
-    if has_entity:
-        ranked = (
-            dated.groupby("entity", observed=True)[measure]
-            .sum()
-            .reset_index()
-            .sort_values([measure, "entity"], ascending=[False, True])
-        )
-        entities = ranked["entity"].tolist()
-    else:
-        entities = [None]
-    outlets = _top_outlets(dated, measure, max_outlets) if has_source and len(dated) else []
+    entities = ranked_entities(dated, measure) if has_entity else [None]
+    outlets = top_outlets(dated, measure, max_outlets) if has_source and len(dated) else []
     if has_source and colors is None:
         colors = assign_colors(counts["source"])
     label = measure_label(measure)
@@ -335,15 +307,9 @@ def entity_outlet_heatmap(
             "entity_outlet_heatmap: the counts frame has a 'published' column (a timeline); "
             "pass Corpus.mention_counts(by=('entity', 'source')) without freq="
         )
-    ranked = (
-        counts.groupby("entity", observed=True)[measure]
-        .sum()
-        .reset_index()
-        .sort_values([measure, "entity"], ascending=[False, True])
-    )
-    entities = ranked["entity"].head(n).tolist()
+    entities = ranked_entities(counts, measure, n)
     shown = counts[counts["entity"].isin(entities)]
-    outlets = _top_outlets(shown, measure, max_outlets) if len(shown) else []
+    outlets = top_outlets(shown, measure, max_outlets) if len(shown) else []
     grid = (
         shown[shown["source"].isin(outlets)]
         .pivot_table(index="entity", columns="source", values=measure, aggfunc="sum")

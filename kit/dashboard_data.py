@@ -26,6 +26,7 @@ from kit import html as kit_html
 from kit.corpus import Corpus, as_list, day_bounds, period_start, with_periods
 from kit.errors import ArgumentError
 from kit.lazy_dashboard import StoreRollup
+from kit.rankings import top_outlets
 
 MEASURE_CHOICES: dict[str, str] = {
     "mentions": "Mentions",
@@ -357,11 +358,8 @@ def timeline_counts(
         .reset_index()
         .rename(columns={freq: "published"})
     )
-    if max_outlets is not None and counts["source"].nunique() > max_outlets:
-        # The same choice as the chart's: the outlets that mention these entities most.
-        totals = counts.groupby("source", observed=True)["mentions"].sum().reset_index()
-        totals = totals.sort_values(["mentions", "source"], ascending=[False, True])
-        counts = counts[counts["source"].isin(totals["source"].head(max_outlets))]
+    if max_outlets is not None:  # the chart's choice too: the outlets that mention these most
+        counts = counts[counts["source"].isin(top_outlets(counts, "mentions", max_outlets))]
     outlets = outlets[outlets["source"].isin(counts["source"].unique())]
     pairs = counts[["entity", "source"]].drop_duplicates()
     # Zeros only for dated periods: undated articles keep just the rows that have mentions.

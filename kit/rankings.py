@@ -1,0 +1,41 @@
+"""Which entities and outlets a view shows: ranked by their counts, ties broken by name.
+
+Charts and the dashboard both pick "the top 10 entities" and "the outlets that mention them
+most"; the choice is made here, once, so a chart and the table beside it always agree.
+
+>>> import pandas as pd
+>>> counts = pd.DataFrame({"entity": ["A", "B", "B"], "source": ["X", "X", "Y"],
+...                        "mentions": [5, 2, 4]})
+>>> ranked_entities(counts, "mentions"), top_outlets(counts, "mentions", max_outlets=1)
+(['B', 'A'], ['X'])
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def ranked_entities(counts: pd.DataFrame, measure: str, n: int | None = None) -> list[str]:
+    """Return the entities of ``counts``, most ``measure`` first (the first ``n`` if given)."""
+    ranked = (
+        counts.groupby("entity", observed=True)[measure]
+        .sum()
+        .reset_index()
+        .sort_values([measure, "entity"], ascending=[False, True])
+    )
+    entities = ranked["entity"].tolist()
+    return entities if n is None else entities[:n]
+
+
+def top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> list[str]:
+    """Return the outlets to show (sorted by name): the ``max_outlets`` that mention most.
+
+    Outlets are chosen by raw mentions where the frame has them, whatever the measure drawn:
+    a rate from an outlet with one short article is noise, not a top outlet.
+    """
+    ranking = "mentions" if "mentions" in counts.columns else measure
+    totals = counts.groupby("source", observed=True)[ranking].sum()
+    if max_outlets is not None and len(totals) > max_outlets:
+        ranked = totals.reset_index().sort_values([ranking, "source"], ascending=[False, True])
+        totals = totals.loc[ranked["source"].head(max_outlets)]
+    return sorted(totals.index)
