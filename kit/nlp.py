@@ -11,10 +11,8 @@ import functools
 import hashlib
 import importlib
 import importlib.util
-import inspect
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from kit.errors import KitError
+from kit.sources import definition_source
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -113,12 +112,16 @@ def lens_functions() -> dict[str, tuple[list[str], Callable[[Doc], list[dict]]]]
 
 @functools.lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """Return a short hash of the code that turns Docs into rows (cache entries depend on it)."""
-    digest = hashlib.sha256()
-    modules = [sys.modules[__name__]]
-    modules += [importlib.import_module(name) for name in LENS_MODULES.values()]
-    for module in modules:
-        digest.update(Path(inspect.getfile(module)).read_bytes())
+    """Return a short hash of the code that turns Docs into rows (cache entries depend on it).
+
+    That is this module and, of each lens, what its ``from_doc`` and ``COLUMNS`` run: editing a
+    lens's summaries (``quotes.voices``) or how its rows become a frame (``build``, run on every
+    load) keeps the cache.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for module in LENS_MODULES.values():
+        for name in ("COLUMNS", "from_doc"):
+            digest.update(definition_source(module, name).encode())
     return digest.hexdigest()[:12]
 
 

@@ -56,3 +56,51 @@ def import_closure(module: str) -> frozenset[str]:
             seen.add(name)
             todo.extend(graph[name])
     return frozenset(seen)
+
+
+def definition_source(module: str, name: str) -> str:
+    """Return the source that defines ``module.name``: the definition, every top-level
+    definition of the module it uses (directly or not), and every kit module it imports.
+
+    A cache key over it changes when what ``name`` runs changes, not when a neighbour does
+    (``quotes.voices`` is not part of ``quotes.from_doc``).
+
+    >>> "def from_doc" in definition_source("kit.quotes", "from_doc")
+    True
+    >>> "def voices" in definition_source("kit.quotes", "from_doc")
+    False
+    """
+    path = module_paths()[module]
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    definitions: dict[str, ast.stmt] = {}
+    imported: dict[str, str] = {}  # local name -> kit module it comes from
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            definitions[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    definitions[target.id] = node
+        elif isinstance(node, ast.ImportFrom) and node.module in module_paths():
+            for alias in node.names:
+                imported[alias.asname or alias.name] = node.module
+    seen: set[str] = set()
+    modules: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for node in ast.walk(definitions[current]):
+            if isinstance(node, ast.Name) and node.id in definitions:
+                todo.append(node.id)
+            elif isinstance(node, ast.Name) and node.id in imported:
+                modules.add(imported[node.id])
+    parts = [ast.get_source_segment(text, definitions[used]) or "" for used in sorted(seen)]
+    for used in sorted(modules):
+        parts += [module_paths()[other].read_text(encoding="utf-8")
+                  for other in sorted(import_closure(used))]  # fmt: skip
+    return "\n".join(parts)

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import yaml
@@ -53,22 +55,23 @@ def test_no_import_cycle_among_kit_modules():
     assert on_cycles == [], f"modules on an import cycle: {on_cycles}"
 
 
-def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
-    shutil.copytree(REPO / "kit", tmp_path / "kit", ignore=shutil.ignore_patterns("__pycache__"))
-    command = [
-        sys.executable,
-        "-c",
-        "from kit.snapshots import code_version; print(code_version())",
-    ]
+def copied_kit_version(folder: Path, function: str) -> Callable[[], str]:
+    """Return a function that prints ``function()`` of a copy of the kit under ``folder``."""
+    shutil.copytree(REPO / "kit", folder / "kit", ignore=shutil.ignore_patterns("__pycache__"))
+    module, name = function.rsplit(".", 1)
+    command = [sys.executable, "-c", f"from {module} import {name}; print({name}())"]
 
     def version() -> str:
-        environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
-        done = subprocess.run(
-            command, env=environment, capture_output=True, text=True, cwd=tmp_path
-        )
+        environment = {**os.environ, "PYTHONPATH": str(folder)}
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, cwd=folder)
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
+    return version
+
+
+def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
+    version = copied_kit_version(tmp_path, "kit.snapshots.code_version")
     before = version()
     for view in ("charts.py", "explorer.py", "framing.py", "report.py"):
         with (tmp_path / "kit" / view).open("a") as source:
@@ -76,6 +79,17 @@ def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
     assert version() == before  # snapshots stay valid
     with (tmp_path / "kit" / "clean.py").open("a") as source:
         source.write("\n# an edit to the cleaner\n")
+    assert version() != before
+
+
+def test_the_annotation_key_hashes_extraction_not_summaries(tmp_path):
+    version = copied_kit_version(tmp_path, "kit.nlp.pipeline_version")
+    before = version()
+    quotes = tmp_path / "kit" / "quotes.py"
+    for summary in ("def voices(", "def build("):  # what runs on the rows, after the NLP
+        quotes.write_text(quotes.read_text().replace(summary, f"{summary}  # edited\n", 1))
+    assert version() == before  # the NLP cache stays valid
+    quotes.write_text(quotes.read_text().replace("def from_doc(", "def from_doc(  # edited\n", 1))
     assert version() != before
 
 
