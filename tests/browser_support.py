@@ -32,6 +32,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def skip_without_a_browser(api: str = "playwright.sync_api"):
+    """Skip the calling test module unless Debian's Chromium and Playwright are installed;
+    return Playwright's ``api`` module."""
+    import pytest
+
+    if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium "
+            "(apt-get install chromium; .ci/run does)",
+            allow_module_level=True,
+        )
+    return pytest.importorskip(api, reason="playwright is not installed (pip install -e '.[dev]')")
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -12,21 +12,19 @@ from __future__ import annotations
 import os
 
 import pytest
-from browser_support import ALLOWED_EXTERNAL, CHROMIUM, VoilaServer, run_users, write_corpus
+from browser_support import (
+    ALLOWED_EXTERNAL,
+    VoilaServer,
+    run_users,
+    skip_without_a_browser,
+    write_corpus,
+)
 
 pytestmark = pytest.mark.browser
 
 USERS = min(12, int(os.environ.get("KIT_LOAD_USERS") or 5))
 
-if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
-    pytest.skip(
-        "Debian's chromium is not installed at /usr/bin/chromium "
-        "(apt-get install chromium; .ci/run does)",
-        allow_module_level=True,
-    )
-pytest.importorskip(
-    "playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')"
-)
+skip_without_a_browser("playwright.async_api")
 
 
 def test_users_at_once_draw_pick_and_narrow_with_no_page_error(tmp_path):

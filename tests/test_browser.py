@@ -25,6 +25,7 @@ from browser_support import (
     VoilaServer,
     cpu_hog,
     is_console_error,
+    skip_without_a_browser,
     write_corpus,
 )
 
@@ -35,15 +36,7 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 # The hog's bound: longer than this module takes on a loaded machine, so it covers every test.
 HOG_SECONDS = 900
 
-if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
-    pytest.skip(
-        "Debian's chromium is not installed at /usr/bin/chromium "
-        "(apt-get install chromium; .ci/run does)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
-)
+sync_api = skip_without_a_browser("playwright.sync_api")
 
 
 @pytest.fixture(scope="module", autouse=True)

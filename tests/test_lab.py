@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, cpu_hog, free_port, is_console_error
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    cpu_hog,
+    free_port,
+    is_console_error,
+    skip_without_a_browser,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,15 +37,7 @@ SCREENSHOTS = REPO / "artifacts" / "screenshots"
 NOTEBOOK = REPO / "notebooks" / "01_explore.ipynb"
 STEP_MS = 240_000
 
-if not CHROMIUM.exists():  # pragma: no cover - CI installs it (.ci/run)
-    pytest.skip(
-        "Debian's chromium is not installed at /usr/bin/chromium "
-        "(apt-get install chromium; .ci/run does)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
-)
+sync_api = skip_without_a_browser("playwright.sync_api")
 
 
 @pytest.fixture()
