@@ -266,9 +266,33 @@ def score_with_model(
 ) -> pd.DataFrame:
     """Return ``frame`` with ``label`` and ``score`` from the fine-tuned ONNX model.
 
-    ``score`` is P(positive) - P(negative). ``threads`` sets onnxruntime's intra-op threads
-    (default: the ``KIT_STANCE_THREADS`` environment variable, else onnxruntime's choice).
+    ``score`` is the model's P(positive) - P(negative). ``label`` is its most likely label once
+    the calibration (``logit_bias``) is added: the model alone says "negative" too often.
+    Scores stay uncalibrated, so the article rule (``kit.stance_articles``), which was
+    calibrated on them, reads what it was calibrated on. ``threads`` sets onnxruntime's
+    intra-op threads (default: ``$KIT_STANCE_THREADS``, else onnxruntime's choice).
     """
+    logits = model_logits(
+        frame, model_dir=model_dir, batch_size=batch_size, progress=progress, threads=threads
+    )
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities = exp / exp.sum(axis=1, keepdims=True)
+    calibrated = logits + logit_bias(str(model_dir))
+    result = frame.copy()
+    result["label"] = [LABELS[i] for i in calibrated.argmax(axis=1)]
+    result["score"] = (probabilities[:, 2] - probabilities[:, 0]).astype(float)
+    return result
+
+
+def model_logits(
+    frame: pd.DataFrame,
+    *,
+    model_dir: str | Path = MODEL_DIR,
+    batch_size: int = 1,
+    progress: bool = False,
+    threads: int | None = None,
+) -> np.ndarray:
+    """Return the model's raw logits (negative, neutral, positive), one row per target."""
     if threads is None:
         threads = int(os.environ.get("KIT_STANCE_THREADS", "0") or 0)
     session, tokenizer = _load_model(str(model_dir), threads)
@@ -278,7 +302,7 @@ def score_with_model(
     ]
     # Batch texts of similar length together so that little time goes into padding.
     order = np.argsort([len(marked) for marked, _ in pairs], kind="stable")
-    probabilities = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    logits = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
     batches = range(0, len(pairs), batch_size)
     for begin in _progress(batches, progress, total=len(batches)):
         rows = order[begin : begin + batch_size]
@@ -288,13 +312,21 @@ def score_with_model(
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        (logits,) = session.run(["logits"], inputs)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probabilities[rows] = exp / exp.sum(axis=1, keepdims=True)
-    result = frame.copy()
-    result["label"] = [LABELS[i] for i in probabilities.argmax(axis=1)]
-    result["score"] = (probabilities[:, 2] - probabilities[:, 0]).astype(float)
-    return result
+        (logits[rows],) = session.run(["logits"], inputs)
+    return logits
+
+
+@functools.lru_cache(maxsize=4)
+def logit_bias(model_dir: str) -> np.ndarray:
+    """Return the bias added to the model's logits (zeros without a ``calibration.json``).
+
+    ``train/calibrate_stance.py`` chooses it: the model says "negative" too often.
+    """
+    path = Path(model_dir) / "calibration.json"
+    if not path.exists():
+        return np.zeros(len(LABELS), dtype=np.float32)
+    bias = json.loads(path.read_text(encoding="utf-8"))["logit_bias"]
+    return np.array([bias[label] for label in LABELS], dtype=np.float32)
 
 
 def _progress(items: Iterable, show: bool, total: int) -> Iterable:
