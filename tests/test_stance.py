@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -427,3 +428,21 @@ def test_default_falls_back_to_lexicon_with_one_notice(monkeypatch, tmp_path, ca
     assert first["method"].tolist() == ["lexicon"]
     assert capsys.readouterr().err.count("using method='lexicon'") == 1
     stance._notice_fallback.cache_clear()
+
+
+@needs_model
+def test_labels_are_calibrated_and_scores_are_not(tmp_path):
+    import json
+
+    shipped = json.loads((stance.MODEL_DIR / "calibration.json").read_text())
+    bias = stance.logit_bias(str(stance.MODEL_DIR))
+    assert np.allclose(bias, [shipped["logit_bias"][label] for label in stance.LABELS])
+    assert shipped["dev_rw_macro_f1"]["after"] > shipped["dev_rw_macro_f1"]["before"]
+    assert stance.logit_bias(str(tmp_path)).tolist() == [0, 0, 0]  # no calibration file
+    frame = targets(*[(CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva")])
+    logits = stance.model_logits(frame)
+    scored = stance.score_with_model(frame)
+    expected = [stance.LABELS[i] for i in (logits + bias).argmax(axis=1)]
+    assert scored["label"].tolist() == expected
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    assert np.allclose(scored["score"], probabilities[:, 2] - probabilities[:, 0], atol=1e-6)
