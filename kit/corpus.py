@@ -141,14 +141,15 @@ class Corpus:
             object.__setattr__(self, "problems", problems)
             kept = None
         targets = stance_targets(self.mentions, self.sentences)
+        todo = targets
         if kept is not None:
             known = targets.merge(kept[TARGET_KEY], on=TARGET_KEY, how="left", indicator=True)
-            targets = targets[(known["_merge"] == "left_only").to_numpy()]
-        if len(targets) or kept is None:
-            scored = score_targets(targets, self.stance_method)
+            todo = targets[(known["_merge"] == "left_only").to_numpy()]
+        if len(todo) or kept is None:
+            scored = score_targets(todo, self.stance_method)
             kept = scored if kept is None else pd.concat([kept, scored], ignore_index=True)
             write_later(self.snapshot_folder, name, kept)
-        wanted = stance_targets(self.mentions, self.sentences)[TARGET_KEY]
+        wanted = targets[TARGET_KEY]
         return wanted.merge(kept, on=TARGET_KEY, how="left").reindex(columns=STANCE_COLUMNS)
 
     # ---- overview -------------------------------------------------------------------------
