@@ -15,6 +15,7 @@ a warm start neither scores nor parses again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -26,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from kit.sources import PACKAGE, import_closure, module_paths
+from kit.storage import frame_bytes
 from kit.store import (
     CORPUS_FRAMES,
     MANIFEST,
@@ -77,10 +79,15 @@ def snapshot_key(fingerprint: str, *, model: str, options: Mapping[str, Any]) ->
 
 
 def write_snapshot(folder: str | Path, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Write the frames of a loaded corpus under ``folder``, then their manifest (sealed)."""
+    """Write the frames of a loaded corpus under ``folder``, then their manifest (sealed).
+
+    Loads of the same corpus at once (a class opening the app) write the same bytes: each file
+    is replaced whole, and the manifest, removed first so that no reader pairs it with frames
+    being replaced, may already be gone.
+    """
     filesystem, path = location(folder)
     manifest_path = posixpath.join(path, MANIFEST)
-    if filesystem.exists(manifest_path):
+    with contextlib.suppress(FileNotFoundError):
         filesystem.rm(manifest_path)
     checksums = {
         name: write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
@@ -136,11 +143,19 @@ def _restore_objects(frame: pd.DataFrame, columns: list[str]) -> None:
 
 
 def write_later(folder: str | Path, name: str, frame: pd.DataFrame) -> None:
-    """Keep ``frame`` beside the snapshot in ``folder`` as ``name`` (a Parquet file, sealed)."""
+    """Keep ``frame`` beside the snapshot in ``folder`` as ``name`` (a Parquet file, sealed).
+
+    The file is named by its bytes' hash and the record names the file, so loads writing
+    different frames at once never leave a record paired with another load's file.
+    """
     filesystem, path = location(folder)
-    checksum = write_table(filesystem, posixpath.join(path, f"{name}.parquet"), frame)
+    table = frame_bytes(frame)
+    checksum = hashlib.sha256(table).hexdigest()
+    file_name = f"{name}-{checksum[:16]}.parquet"
+    write_bytes(filesystem, posixpath.join(path, file_name), table)
     record = {
         "format": STORE_FORMAT,
+        "file": file_name,
         "rows": len(frame),
         "checksum": checksum,
         "objects": [column for column in frame if frame[column].dtype == object],
@@ -158,8 +173,8 @@ def read_later(folder: str | Path, name: str) -> pd.DataFrame | None:
     record = read_sealed(filesystem, record_path)
     if record is None:
         return None
-    required(record, record_path, rows=int, checksum=str, objects=list)
-    frame_path = posixpath.join(path, f"{name}.parquet")
+    required(record, record_path, file=str, rows=int, checksum=str, objects=list)
+    frame_path = posixpath.join(path, posixpath.basename(record["file"]))
     frame = read_verified(filesystem, frame_path, record["checksum"])
     if len(frame) != record["rows"]:
         raise Damaged(frame_path, f"{len(frame)} rows, the record says {record['rows']}")

@@ -61,12 +61,19 @@ def write_table(
     row_group_size: int | None = None,
 ) -> str:
     """Write ``frame`` as one Parquet file at ``path`` (atomically); return its bytes' sha256."""
+    payload = frame_bytes(frame, schema, row_group_size=row_group_size)
+    write_bytes(filesystem, path, payload)
+    return hashlib.sha256(payload).hexdigest()
+
+
+def frame_bytes(
+    frame: pd.DataFrame, schema: pa.Schema | None = None, *, row_group_size: int | None = None
+) -> bytes:
+    """Return ``frame`` as the bytes of one Parquet file (zstd), the same for the same frame."""
     table = pa.Table.from_pandas(frame.reset_index(drop=True), schema=schema, preserve_index=False)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", row_group_size=row_group_size)
-    payload = sink.getvalue().to_pybytes()
-    write_bytes(filesystem, path, payload)
-    return hashlib.sha256(payload).hexdigest()
+    return sink.getvalue().to_pybytes()
 
 
 def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame:

@@ -310,3 +310,38 @@ def test_concurrent_loads_into_one_store_are_safe(corpus_copy, tmp_path, own_cac
     warm = load(corpus_copy)
     assert warm.meta["snapshot"] is True and len(warm.mentions) == told[0]["mentions"]
     assert_same_frames(again, warm)
+
+
+WRITE_AND_READ = """
+import sys
+import pandas as pd
+from kit.snapshots import SNAPSHOT_FRAMES, read_later, read_snapshot, write_later, write_snapshot
+from kit.store import Damaged
+folder, writer = sys.argv[1], int(sys.argv[2])
+frames = {name: pd.DataFrame({"doc_id": ["a", "b"], "n": [1, 2]}) for name in SNAPSHOT_FRAMES}
+damaged = 0
+for round_ in range(25):
+    write_snapshot(folder, frames)  # the same frames from every writer, as loads of one corpus
+    write_later(folder, "stance-x", pd.DataFrame({"score": [writer, round_]}))  # not the same
+    for read in (lambda: read_snapshot(folder), lambda: read_later(folder, "stance-x")):
+        try:
+            read()
+        except Damaged:
+            damaged += 1
+print(damaged)
+"""
+
+
+def test_loads_writing_one_snapshot_at_once_never_fail_or_read_a_mismatch(tmp_path):
+    """What a class opening the app at once does to the default cache (a kernel's cell once
+    failed with FileNotFoundError when another load removed the manifest first)."""
+    folder = tmp_path / "snapshot"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", WRITE_AND_READ, str(folder), str(writer)],
+                         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for writer in range(4)
+    ]  # fmt: skip
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        assert out.strip() == "0", "a reader met a record paired with another writer's file"
