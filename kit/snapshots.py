@@ -21,6 +21,7 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,8 @@ def write_later(folder: str | Path, name: str, frame: pd.DataFrame) -> None:
     """Keep ``frame`` beside the snapshot in ``folder`` as ``name`` (a Parquet file, sealed).
 
     The file is named by its bytes' hash and the record names the file, so loads writing
-    different frames at once never leave a record paired with another load's file.
+    different frames at once never leave a record paired with another load's file. Files of
+    ``name`` that the new record does not name are removed (each holds the whole frame).
     """
     filesystem, path = location(folder)
     table = frame_bytes(frame)
@@ -161,21 +163,53 @@ def write_later(folder: str | Path, name: str, frame: pd.DataFrame) -> None:
         "objects": [column for column in frame if frame[column].dtype == object],
     }
     write_bytes(filesystem, posixpath.join(path, f"{name}.json"), seal(record))
+    # Another load's file may be named by its own record, written a moment ago: remove only
+    # this process's earlier files and those too old to be anyone's latest.
+    for stale in filesystem.glob(posixpath.join(path, f"{name}-*.parquet")):
+        if posixpath.basename(stale) == file_name:
+            continue
+        if stale in _WRITTEN or _age_seconds(filesystem, stale) > STALE_SECONDS:
+            with contextlib.suppress(FileNotFoundError):  # another load removed it first
+                filesystem.rm(stale)
+            _WRITTEN.discard(stale)
+    _WRITTEN.add(posixpath.join(path, file_name))
+
+
+# Kept files this process wrote, and the age past which another load's file is stale.
+_WRITTEN: set[str] = set()
+STALE_SECONDS = 600
+
+
+def _age_seconds(filesystem: Any, path: str) -> float:
+    """Return how long ago ``path`` was last written (0 when the filesystem cannot say)."""
+    try:
+        modified = filesystem.modified(path)
+    except (FileNotFoundError, NotImplementedError):
+        return 0.0
+    return (datetime.now(modified.tzinfo) - modified).total_seconds()
 
 
 def read_later(folder: str | Path, name: str) -> pd.DataFrame | None:
     """Return the frame kept by :func:`write_later`, None if there is none.
 
-    Raises :class:`kit.store.Damaged` when it is there but not what was written.
+    Raises :class:`kit.store.Damaged` when it is there but not what was written. A file that
+    another load replaced between reading its record and its file is read from the new record.
     """
     filesystem, path = location(folder)
     record_path = posixpath.join(path, f"{name}.json")
-    record = read_sealed(filesystem, record_path)
-    if record is None:
-        return None
-    required(record, record_path, file=str, rows=int, checksum=str, objects=list)
-    frame_path = posixpath.join(path, posixpath.basename(record["file"]))
-    frame = read_verified(filesystem, frame_path, record["checksum"])
+    for attempt in range(5):
+        record = read_sealed(filesystem, record_path)
+        if record is None:
+            return None
+        required(record, record_path, file=str, rows=int, checksum=str, objects=list)
+        frame_path = posixpath.join(path, posixpath.basename(record["file"]))
+        try:
+            frame = read_verified(filesystem, frame_path, record["checksum"])
+            break
+        except Damaged:
+            if filesystem.exists(frame_path) or attempt == 4:
+                raise  # there but not what was written, or gone for good
+            # gone: another load replaced it; its new record names the new file
     if len(frame) != record["rows"]:
         raise Damaged(frame_path, f"{len(frame)} rows, the record says {record['rows']}")
     _restore_objects(frame, record["objects"])

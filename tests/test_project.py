@@ -49,6 +49,23 @@ def test_entry_points_show_themselves():
         _ = kit.no_such_module
 
 
+def test_the_import_graph_is_what_python_parses():
+    """``kit.sources`` reads imports with a regex (fast enough for a warm load); ``ast`` agrees."""
+    import ast
+
+    paths = module_paths()
+    parsed = {}
+    for name, path in paths.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        parsed[name] = frozenset(module for module in imported if module in paths) - {name, "kit"}
+    assert kit_imports() == parsed
+
+
 def test_no_import_cycle_among_kit_modules():
     graph = kit_imports()
     on_cycles = [name for name in graph if any(name in import_closure(m) for m in graph[name])]

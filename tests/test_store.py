@@ -233,6 +233,7 @@ def test_scored_stance_is_kept_beside_the_snapshot_and_read_back(corpus_copy, ow
     unkept = kit.load(corpus_copy, progress=False, cache=False).stance
     pd.testing.assert_frame_equal(whole, unkept)
     assert len(snapshots.read_later(kept.parent, kept.stem)) == len(whole)
+    assert len(list(kept.parent.glob("stance-*.parquet"))) == 1  # the first file was replaced
 
 
 def test_damaged_kept_stance_is_reported_and_scored_again(corpus_copy, own_cache):

@@ -32,11 +32,6 @@ from kit import stance  # noqa: E402
 GRID = np.round(np.arange(-1.0, 1.0001, 0.1), 1)
 
 
-def logits_of(targets: pd.DataFrame) -> np.ndarray:
-    """Return the model's raw logits (negative, neutral, positive) for each target."""
-    return stance.model_logits(targets, threads=1)
-
-
 def macro_f1_with(logits: np.ndarray, gold: pd.Series, bias: tuple[float, float]) -> float:
     """Return macro-F1 (0-100) of the labels the logits give with ``bias`` added."""
     shifted = logits + np.array([bias[0], 0.0, bias[1]])
@@ -52,7 +47,7 @@ def main() -> None:
     tune, check = (
         stance.read_newsmtsc(folder / f"{name}.jsonl") for name in ("devtest_mt", "dev_rw")
     )
-    tune_logits, check_logits = logits_of(tune), logits_of(check)
+    tune_logits, check_logits = (stance.model_logits(t, threads=1) for t in (tune, check))
     # Best macro-F1 on the tuning set; of equal ones, the smallest bias.
     scored = [
         (macro_f1_with(tune_logits, tune["gold"], (negative, positive)),
