@@ -9,7 +9,9 @@ the extractor could not find; a record's text skips rule 2), in this order:
    rather than "article" are dropped with their score and the features that weighed most;
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
-4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …);
+4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …) and site
+   notices (the site speaking to its reader or about itself: "Follow us on Twitter", "All
+   rights reserved", an advertiser disclosure, a "Last Modified:" label);
 5. photo credits and captions (a credit line, a caption ending in a credit, ", left,");
 6. signatures ("With Post Wires", "… contributed to this report");
 7. lines repeated verbatim on many pages of the same outlet (``min_pages``);
@@ -19,7 +21,8 @@ the extractor could not find; a record's text skips rule 2), in this order:
    and a line between two prompts belongs to the prompt block.
 
 For trafilatura's text of an HTML page (``kind`` "html") only what the extractor demonstrably
-misses is dropped: lines repeated on many pages of the outlet, and short prompts (rule 4).
+misses is dropped: lines repeated on many pages of the outlet, short prompts and site notices
+(rule 4).
 
 Example:
     >>> text, dropped, header = clean_page("Skip to content\\nIt rained.\\nWith Post Wires")
@@ -62,7 +65,8 @@ FOOTER = re.compile(
     re.IGNORECASE,
 )
 PROMPT = re.compile(
-    r"(\bsubscri(be|bed|ption)\b|\bnewsletter|\bsign(ed)? up\b|\bpaywall|\bdonat(e|ion)|"
+    r"(^\W*subscri(be|ption)\b|\bsubscriptions?$|\bnewsletter|^\W*sign(ed)? up\b|\bsign up$|"
+    r"\bsuccessfully signed up\b|\bpaywall|^\W*donate\b|\bdonate (now|today)\b|\bmake a donation\b|"
     r"\bhelp us\b|\bwill you help\b|\bbecome a (member|subscriber)|\b\d[\d,]* members\b|"
     r"\benter your email|\bemail address\b|\bindicates required\b|\bsuccessful+y subscribed|"
     r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
@@ -71,6 +75,34 @@ PROMPT = re.compile(
     r"^follow us\b|\bsupport (our|independent) journalism\b|\bstand behind\b.*\bjournalism\b)",
     re.IGNORECASE,
 )
+# Site notices: the site speaking to its reader (sign up, follow us on, download our app, send
+# us a letter) or about itself (copyright, advertiser disclosures). Reporters rarely write these
+# words in a story outside quotation marks; an extractor often keeps them below the body.
+NOTICE = re.compile(
+    r"(^\W*sign up\b|\bsign up (here|now|today)\b|\bfree sign up\b|\bsign up to (get|receive)\b|"
+    r"\bsign up for (our|the|daily|free|a) (\w+ ){0,2}newsletters?\b|"
+    r"^(please )?subscribe\b|\bplease subscribe\b|\bsubscribe (now|today|here)\b|"
+    r"\bsubscribe to (our|\S+['’]s?) (\w+ )?(newsletters?|channel|podcast)\b|"
+    r"\balready (a )?(subscriber|member)\b|\b(first-time|new) subscribers\b|"
+    r"\blog ?in (for|to (continue|read|access))\b|\bdownload (the|our) (\w+ ){0,3}apps?\b|"
+    r"\bfollow (us|\w+( \w+)?) on (twitter|facebook|instagram)\b|"
+    r"\b(send|email|e-mail|write to) us\b|"
+    r"\bsubmit (a|your) letter\b|\bwe want to hear (from you|what you think)\b|"
+    r"\bwe need your help\b|\bhelp us (continue|keep|fund)\b|\badvertise with\b|"
+    r"\ball rights reserved\b|\bcopyrighted property\b|\bwritten permission\b|^©|"
+    r"\bwe may (receive|earn) (a )?(compensation|commission)\b|"
+    r"\b(affiliate|advertiser) (links?|disclosure)\b|\bthis (post|article|page) contains "
+    r"(affiliate|references)\b)",
+    re.IGNORECASE,
+)
+# A page's labels: "Last Modified: …", "Release Date:", "Category : Press Releases", "(Credit: …)".
+LABEL = re.compile(
+    r"\b(last modified|release date|news date|category)\s*:|^\(?((photo|image) )?credits?\s*:",
+    re.IGNORECASE,
+)
+# A notice is at most this long (disclosures run to a paragraph); a label at most LABEL_WORDS.
+NOTICE_WORDS = 60
+LABEL_WORDS = 10
 CREDIT = re.compile(
     r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
     r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
@@ -170,8 +202,22 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
+def site_notice(line: str) -> bool:
+    """Return True when ``line`` is the site speaking to its reader or about itself.
+
+    >>> site_notice("Follow us on Twitter @Example."), site_notice("He urged voters to sign up.")
+    (True, False)
+    """
+    words = count_words(line)
+    if words > NOTICE_WORDS or re.search(r"[“”\"]", line):
+        return False  # quoted speech is someone's words, not the site's
+    return bool(NOTICE.search(line)) or words <= LABEL_WORDS and bool(LABEL.search(line))
+
+
 def _line_reason(line: str) -> str | None:
     """Return why a line on its own is not article body, or None if it may be body."""
+    if site_notice(line):
+        return "site notice (sign-up, follow us, copyright, disclosure, label)"
     if count_words(line) > PARAGRAPH_WORDS:
         return None  # a whole paragraph: "signed up" or a credit inside it is the story's
     if PROMPT.search(line):
@@ -388,7 +434,8 @@ def clean_extracted(
 ) -> tuple[str, list[dict], Header]:
     """Return an HTML extractor's text with only what it demonstrably misses removed.
 
-    That is: lines repeated verbatim on many pages of the outlet, and short prompts.
+    That is: lines repeated verbatim on many pages of the outlet, short prompts and site
+    notices (``site_notice``).
 
     >>> clean_extracted("It rained.\\nSubscribe to our newsletter")[0]
     'It rained.'
@@ -403,6 +450,8 @@ def clean_extracted(
             reasons[i] = "repeated on many pages of this outlet"
         elif count_words(line) <= PROMPT_WORDS and PROMPT.search(line):
             reasons[i] = "prompt or navigation"
+        elif site_notice(line):
+            reasons[i] = "site notice (sign-up, follow us, copyright, disclosure, label)"
     return _result(lines, reasons, Header())
 
 

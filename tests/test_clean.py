@@ -229,3 +229,39 @@ def test_an_extractors_text_loses_only_prompts_and_outlet_boilerplate():
         "prompt or navigation",
         "repeated on many pages of this outlet",
     }
+
+
+# Written for this test: what sites print around a story, and story sentences that use the
+# same words as a reporter would (they stay).
+SITE_NOTICES = [
+    "Follow the Herald on Twitter and Instagram @Herald, and send us a message on WhatsApp.",
+    "Sign up to get the week's best reporting, as picked by the editors.",
+    "If you're already a subscriber, you can log in for immediate access to this story.",
+    "We want to hear what you think about this article. Submit a letter to the editor.",
+    "© 2031 The Herald Company. All rights reserved.",
+    "This post contains references to products from our advertisers. We may receive "
+    "compensation when you click on links to those products.",
+    "Release Date:",
+    "(Credit: A. Photographer / The Herald)",
+]
+STORY_SENTENCES = [
+    "Officials urged residents to sign up for flood alerts before the storm.",
+    "He said voters who subscribe to that view are a minority.",
+    "“Follow us on Twitter,” the campaign told supporters at the rally.",
+    "The company reserved all rights to appeal the ruling, its lawyer said.",
+]
+
+
+@pytest.mark.parametrize("kind", ["html", "text"])
+def test_site_notices_are_dropped_and_story_sentences_kept(kind):
+    raw_text = "\n".join([*MENU_FIRST_BODY, *STORY_SENTENCES, *SITE_NOTICES])
+    documents = pd.DataFrame(
+        {"doc_id": ["a"], "source": ["Herald"], "raw_text": [raw_text], "kind": [kind],
+         "title": [None], "published": [pd.NaT]}
+    )  # fmt: skip
+    articles, dropped, _ = clean_documents(documents)
+    kept = articles.loc[0, "text"].split("\n\n")
+    assert all(sentence in kept for sentence in STORY_SENTENCES)
+    notices = dropped[dropped["text"].isin(SITE_NOTICES)]
+    assert set(notices["text"]) == set(SITE_NOTICES)
+    assert notices["reason"].str.startswith("site notice").all()
