@@ -103,6 +103,8 @@ LABEL = re.compile(
 # A notice is at most this long (disclosures run to a paragraph); a label at most LABEL_WORDS.
 NOTICE_WORDS = 60
 LABEL_WORDS = 10
+NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
+QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
 CREDIT = re.compile(
     r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
     r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
@@ -209,15 +211,15 @@ def site_notice(line: str) -> bool:
     (True, False)
     """
     words = count_words(line)
-    if words > NOTICE_WORDS or re.search(r"[“”\"]", line):
-        return False  # quoted speech is someone's words, not the site's
+    if words > NOTICE_WORDS or QUOTED.search(line):
+        return False
     return bool(NOTICE.search(line)) or words <= LABEL_WORDS and bool(LABEL.search(line))
 
 
 def _line_reason(line: str) -> str | None:
     """Return why a line on its own is not article body, or None if it may be body."""
     if site_notice(line):
-        return "site notice (sign-up, follow us, copyright, disclosure, label)"
+        return NOTICE_REASON
     if count_words(line) > PARAGRAPH_WORDS:
         return None  # a whole paragraph: "signed up" or a credit inside it is the story's
     if PROMPT.search(line):
@@ -248,7 +250,7 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
             after = filled[position + 1] if position + 1 < len(filled) else None
             reason_before = reasons.get(before, "") if before is not None else ""
             reason_after = reasons.get(after, "") if after is not None else ""
-            short_plain = count_words(line) <= 30 and not re.search(r"[“”\"]", line)
+            short_plain = count_words(line) <= 30 and not QUOTED.search(line)
             if reason_after == "photo credit" and short_plain:
                 reasons[i] = "photo caption (above a credit)"
             elif reason_after.startswith("photo caption") and short_plain and not is_sentence(line):
@@ -451,7 +453,7 @@ def clean_extracted(
         elif count_words(line) <= PROMPT_WORDS and PROMPT.search(line):
             reasons[i] = "prompt or navigation"
         elif site_notice(line):
-            reasons[i] = "site notice (sign-up, follow us, copyright, disclosure, label)"
+            reasons[i] = NOTICE_REASON
     return _result(lines, reasons, Header())
 
 
