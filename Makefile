@@ -50,4 +50,4 @@ report: setup
 # POOL=N keeps N kernels preheated (default 8): set it to the class size (README, "The web app").
 app: setup
 	$(PY) -m kit annotate $(or $(KIT_APP_CORPUS),data)
-	$(PY) -m kit.app --port=$(or $(PORT),8866) $(if $(POOL),--pool=$(POOL))
+	$(PY) -m kit.publish.app --port=$(or $(PORT),8866) $(if $(POOL),--pool=$(POOL))

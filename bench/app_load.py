@@ -1,6 +1,6 @@
 """The web app under a class: 1, 8 and 30 users opening it at once on one Voila server.
 
-For each number of users: a fresh server (``kit.app.voila_command``, as ``make app POOL=N``
+For each number of users: a fresh server (``kit.publish.app.voila_command``, as ``make app POOL=N``
 runs it: N preheated kernels), waited on until its pool has run the notebook, then N Chromium
 pages at once (one browser, one context each), each waiting for the app's three charts and
 picking two entities (and narrowing the months when the corpus spans several). Prints:

@@ -7,8 +7,8 @@ prints, in one run, precision / recall / F1 and the time per page of:
   keep-everything     the whole page as text ("save as text", rendered by inscriptis)
   densest-block       the 15 consecutive lines holding the most lines of 10+ words
   trafilatura (HTML)  trafilatura alone on the HTML, with the kit's settings
-  kit plain text      ``kit.clean.clean_documents`` on the rendered pages (outlet = host)
-  kit HTML            the kit's HTML reading (``kit.html_pages``) then ``clean_documents``
+  kit plain text      ``kit.ingest.clean.clean_documents`` on the rendered pages (outlet = host)
+  kit HTML            the kit's HTML reading (``kit.ingest.html_pages``) then ``clean_documents``
 
 on all pages, the English ones, and the held-out third (never used to train the line model,
 ``train/train_lines.py``), all and English. Also the pages where a system keeps less than half
@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extraction_dev import DevPage, densest_block, load_pages, render_text, score, squash
 
-from kit.clean import clean_documents
-from kit.html_pages import read_html_page
+from kit.ingest.clean import clean_documents
+from kit.ingest.html_pages import read_html_page
 
 
 def _documents(pages: list[DevPage], texts: list[str], kinds: list[str]) -> pd.DataFrame:

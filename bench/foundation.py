@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 import kit
-from kit import charts, nlp
+from kit.annotate import nlp
+from kit.views import charts
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -257,9 +257,10 @@ def _write(case: Case, folder: Path) -> None:
 
 def _read(folder: Path) -> dict:
     """Everything kit.load does before the NLP; returns what the judge needs."""
-    from kit import entities, pipeline
-    from kit.clean import clean_documents
-    from kit.readers import fingerprint, read_documents
+    from kit.annotate import entities
+    from kit.corpus import pipeline
+    from kit.ingest.clean import clean_documents
+    from kit.ingest.readers import fingerprint, read_documents
 
     if hasattr(pipeline, "_read_alias_files"):
         pipeline._read_alias_files(None, folder, strict=False)
@@ -352,9 +353,9 @@ def main() -> None:
     # Imported once before the children fork, as one load imports them once.
     import trafilatura  # noqa: F401
 
-    import kit.clean
-    import kit.pipeline
-    import kit.readers  # noqa: F401
+    import kit.corpus.pipeline
+    import kit.ingest.clean
+    import kit.ingest.readers  # noqa: F401
 
     rng = random.Random(options.seed)
     weights = [weight for _, weight in GENERATORS]

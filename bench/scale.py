@@ -32,8 +32,9 @@ import pandas as pd
 from foundation import corpus_input, dashboard_latencies  # the same slice and drive
 
 import kit
-from kit import lazy, rollups
-from kit.store import CORPUS_FRAMES, STORE_FORMAT, location, write_bytes
+from kit.corpus import lazy
+from kit.store import rollups
+from kit.store.parquet import CORPUS_FRAMES, STORE_FORMAT, location, write_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 SORT_KEYS = ("doc_id", "start", "sent_id", "line_no")

@@ -1,4 +1,4 @@
-"""Which lines of real article bodies ``kit.clean.site_notice`` would drop.
+"""Which lines of real article bodies ``kit.ingest.clean.site_notice`` would drop.
 
 Reads the article bodies of ``../shared`` (allsides, BASIL, PerSenT dev, NewsMTSC) line by
 line and prints, per corpus, how many lines there are and how many the site-notice rule
@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from kit.clean import site_notice
+from kit.ingest.clean import site_notice
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

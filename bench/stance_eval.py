@@ -7,7 +7,7 @@ Usage (from the repository root)::
 
 Columns: macro-F1 and accuracy on NewsMTSC ``dev_rw`` and ``devtest_mt`` (targets), the
 article-level macro-F1 on PerSenT dev (the author's stance toward the main entity; ``cal`` is
-the 70% the article rule of ``kit.stance_articles`` was calibrated on, ``held`` the 30% kept
+the 70% the article rule of ``kit.corpus.stance_articles`` was calibrated on, ``held`` the 30% kept
 out), the share of role sentences (``tests/data/role_sentences.csv``) labelled right, and
 targets per CPU-second of this process (onnxruntime ``intra_op_num_threads=1``, so the speed
 on one core, tokenising and parsing included, measured on devtest_mt; CPU time rather than
@@ -43,7 +43,8 @@ os.environ["KIT_STANCE_THREADS"] = "1"
 
 from persent import persent_targets, read_persent  # noqa: E402
 
-from kit import stance, stance_articles  # noqa: E402
+from kit.annotate import stance  # noqa: E402
+from kit.corpus import stance_articles  # noqa: E402
 
 SETS = ("dev_rw", "devtest_mt")
 ROLE_SENTENCES = REPO / "tests" / "data" / "role_sentences.csv"
@@ -166,7 +167,7 @@ def article_labels(method: str, runner: Callable, articles: pd.DataFrame,
         )
         return pd.Series([_vader_label(t)[0] for t in text], index=articles["doc_id"])
     scored = runner(mentions).rename(columns={"text": "sentence"})
-    summary = stance.summarize(scored, by=("doc_id", "entity"))
+    summary = stance_articles.summarize(scored, by=("doc_id", "entity"))
     labels = summary.set_index("doc_id")["label"]
     return labels.reindex(articles["doc_id"]).fillna("neutral")
 
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     print(format_table(results))
     print(REFERENCE)
     print(
-        "PerSenT: article label by kit.stance_articles (calibrated on 'cal', 70% of dev); "
+        "PerSenT: article label by kit.corpus.stance_articles (calibrated on 'cal', 70% of dev); "
         "VADER: whole article, ±0.05. Majority class on PerSenT test: 22 (DESIGN.md)."
     )
     print(

@@ -6,7 +6,9 @@
 
 ``kit.load`` reads a corpus into memory; ``kit.open_store`` opens one written by an earlier
 ``kit.load(path, store=...)`` without reading its frames (counts run in DuckDB). The kit's
-modules are attributes too, imported on first use: ``kit.stance``, ``kit.charts``, ...
+modules are attributes too, imported on first use: ``kit.stance``, ``kit.charts``, ... Each
+lives in the subpackage of its step (docs/architecture.md): ``kit.ingest``, ``kit.store``,
+``kit.annotate``, ``kit.corpus``, ``kit.views``, ``kit.publish``.
 """
 
 from __future__ import annotations
@@ -17,28 +19,32 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from kit.lazy import open_store
-from kit.pipeline import load
+from kit.corpus.lazy import open_store
+from kit.corpus.pipeline import load
 
 __all__ = ["Corpus", "__version__", "dashboard", "load", "open_store"]
+# The subpackages, in the order data flows through them (imports point up this list).
+LAYERS = ("ingest", "store", "annotate", "corpus", "views", "publish")
 
 if TYPE_CHECKING:
-    from kit.corpus import Corpus
+    from kit.corpus.memory import Corpus
 
 
 def dashboard(corpus: Corpus, **settings: Any) -> Any:
-    """Return the interactive dashboard over ``corpus``; see kit.explorer."""
-    from kit.explorer import dashboard as make_dashboard
+    """Return the interactive dashboard over ``corpus``; see kit.views.explorer."""
+    from kit.views.explorer import dashboard as make_dashboard
 
     return make_dashboard(corpus, **settings)
 
 
 def __getattr__(name: str) -> Any:
-    """Return ``kit.Corpus`` or one of the kit's modules (``kit.stance``), imported now."""
+    """Return ``kit.Corpus``, a subpackage, or a module by its own name (``kit.stance``)."""
     if name == "Corpus":
-        from kit.corpus import Corpus
+        from kit.corpus.memory import Corpus
 
         return Corpus
-    if not name.startswith("_") and importlib.util.find_spec(f"kit.{name}") is not None:
-        return importlib.import_module(f"kit.{name}")
+    if not name.startswith("_"):
+        for package in ("", *(f"{layer}." for layer in LAYERS)):
+            if importlib.util.find_spec(f"kit.{package}{name}") is not None:
+                return importlib.import_module(f"kit.{package}{name}")
     raise AttributeError(f"module 'kit' has no attribute {name!r}")

@@ -13,7 +13,7 @@ import sys
 import kit
 from kit.collect import cli as collect_cli
 from kit.errors import KitError
-from kit.store import PART_WORDS
+from kit.store.parquet import PART_WORDS
 
 
 def annotate(arguments: argparse.Namespace) -> int:
@@ -51,7 +51,7 @@ def annotate(arguments: argparse.Namespace) -> int:
 
 def report(arguments: argparse.Namespace) -> int:
     """Run every notebook against the corpus, write HTML reports; return the exit status."""
-    from kit.report import build_reports
+    from kit.publish.report import build_reports
 
     written = build_reports(
         arguments.corpus, out=arguments.out, notebooks=arguments.notebooks or None, echo=print

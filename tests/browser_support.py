@@ -1,7 +1,7 @@
 """What the browser tests and ``bench/app_load.py`` share: a real Voila server on 127.0.0.1,
 a CPU hog, and users driving the app in Debian's Chromium through Playwright.
 
-- ``VoilaServer``: the app (``kit.app.voila_command``, preheated kernels) on a free loopback
+- ``VoilaServer``: the app (``kit.publish.app.voila_command``, preheated kernels) on a free loopback
   port, its memory (the server and every kernel it started) and its log.
 - ``cpu_hog(seconds)``: one busy process per core for a bounded time, so a test sees the page
   and the kernels starved as on a loaded machine.
@@ -111,7 +111,7 @@ def write_corpus(folder: Path) -> Path:
 
 # ---- the server --------------------------------------------------------------------------------
 class VoilaServer:
-    """The app served by Voila on 127.0.0.1 (``kit.app.voila_command``) until ``stop()``."""
+    """The app served by Voila on 127.0.0.1 (``kit.publish.app.voila_command``) until ``stop()``."""
 
     def __init__(
         self,
@@ -121,7 +121,7 @@ class VoilaServer:
         environment: dict | None = None,
         start_timeout: float = 120,
     ) -> None:
-        from kit.app import voila_command
+        from kit.publish.app import voila_command
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"

@@ -65,7 +65,7 @@ def seed_facts() -> list[dict]:
 @pytest.fixture(scope="session")
 def nlp():
     """The kit's spaCy pipeline, loaded once."""
-    from kit.nlp import load_model
+    from kit.annotate.nlp import load_model
 
     return load_model()
 
@@ -73,8 +73,8 @@ def nlp():
 @pytest.fixture(scope="session")
 def seed_docs(nlp) -> dict:
     """{outlet: parsed Doc of the clean body} for the two founding pages."""
-    from kit.clean import clean_documents
-    from kit.readers import read_documents
+    from kit.ingest.clean import clean_documents
+    from kit.ingest.readers import read_documents
 
     documents, _ = read_documents(REPO / "data")
     articles, _, _ = clean_documents(documents)

@@ -245,7 +245,7 @@ def test_5_script_in_title_and_body_shows_as_text_and_runs_nothing(app):
 
 
 def test_6_rendered_report_opens_with_its_charts_drawn_offline(browser, tmp_path):
-    from kit.report import build_reports
+    from kit.publish.report import build_reports
 
     (path,) = build_reports(out=tmp_path, notebooks=[REPO / "notebooks" / "01_explore.ipynb"])
     watched = Watched(browser, "file://")

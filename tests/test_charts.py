@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kit import charts
-from kit.charts import (
+from kit.views import charts
+from kit.views.charts import (
     MEASURES,
     PALETTE,
     entity_outlet_heatmap,

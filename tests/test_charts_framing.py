@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.charts import (
+from kit.views.charts import (
     distinctive_words_chart,
     figure_data,
     naming_chart,
@@ -17,7 +17,7 @@ from kit.charts import (
     stance_by_outlet,
     voices_chart,
 )
-from kit.html import unescape
+from kit.views.html import unescape
 
 OUTLETS = ["Kyiv Independent", "New York Post", "<script>alert('outlet')</script>"]
 EVIL = "<img src=x onerror=alert(1)>"

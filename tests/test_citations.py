@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import citations
+from kit.annotate import citations
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from kit.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
+from kit.ingest.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
 
 # Line numbers of the article body in the bundled pages, read by a person: every other
 # non-empty line is navigation, a prompt, a caption, a credit, a signature or a feed.

@@ -36,7 +36,7 @@ def own_cache(tmp_path, monkeypatch):
 
 
 def _load(folder: Path, tmp_path: Path):
-    # Not store=: kit.rollups cannot yet write the rollups of a corpus with no article.
+    # Not store=: kit.store.rollups cannot yet write the rollups of a corpus with no article.
     return kit.load(folder, progress=False)
 
 
@@ -408,7 +408,7 @@ def test_mediacloud_with_a_wrong_key_says_so(server, tmp_path):
 
 # ---- provenance, command line -----------------------------------------------------------------
 def test_provenance_per_article_and_in_the_report_block(server, tmp_path):
-    from kit import report
+    from kit.publish import report
 
     folder = tmp_path / "corpus"
     collect.feeds([server.url("/feeds/world.rss")], out=folder, **FAST)
@@ -459,7 +459,7 @@ def test_command_line_collects_urls_and_feeds(server, tmp_path, capsys, monkeypa
 
 # ---- notebook 05 ------------------------------------------------------------------------------
 def test_notebook_05_collects_from_a_local_server_loads_and_shows_the_dashboard(server, tmp_path):
-    from kit.report import execute
+    from kit.publish.report import execute
 
     folder = tmp_path / "collected"
     parameters = {

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import kit
-from kit import compare
-from kit.corpus import Corpus
+from kit.corpus.memory import Corpus
+from kit.views import compare
 
 KYIV, POST = "Kyiv Independent", "New York Post"
 ATTACKS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
@@ -39,7 +39,7 @@ def test_side_by_side_shows_both_founding_articles_in_columns(seeds_corpus):
         assert f'data-doc-id="{article.doc_id}"' in column
         assert compare.escape(article.title) in column
     assert "21 February 2023" in html
-    colors = kit.charts.outlet_colors(seeds_corpus)
+    colors = kit.views.charts.outlet_colors(seeds_corpus)
     assert f"border-top:6px solid {colors[KYIV]}" in columns[KYIV]
 
 
@@ -282,7 +282,7 @@ def test_coverage_matrix_of_basil(basil_dir, store_dir):
     firsts = compare.first_reports(matrix)
     assert len(firsts) == 100 and firsts["first_outlet"].notna().all()
     assert spots["first_to_report"].sum() == matrix["is_first"].sum() >= 100
-    figure = kit.charts.coverage_chart(matrix)
+    figure = kit.views.charts.coverage_chart(matrix)
     heatmap = figure.data[0]
     assert len(heatmap.y) == 3 and len(heatmap.x) == 100
 
@@ -306,5 +306,5 @@ def test_coverage_matrix_finds_blind_spots_and_stories():
     spots = compare.blind_spots(matrix).set_index("source")
     assert b_story in spots.loc["R", "missed_stories"]
     assert b_story not in spots.loc["P", "missed_stories"]
-    figure = kit.charts.coverage_chart(matrix, title="<b>x</b>")
+    figure = kit.views.charts.coverage_chart(matrix, title="<b>x</b>")
     assert "<b>" not in figure.layout.title.text

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import contrast
+from kit.corpus import contrast
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

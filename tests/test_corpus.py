@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.corpus import FRAMES, Corpus
+from kit.corpus.memory import FRAMES, Corpus
 
 
 @pytest.fixture

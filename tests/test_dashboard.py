@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import kit
-from kit.charts import figure_data
-from kit.corpus import Corpus
-from kit.explorer import (
+from kit.corpus.memory import Corpus
+from kit.views.charts import figure_data
+from kit.views.explorer import (
     Dashboard,
     Rollup,
     dashboard,

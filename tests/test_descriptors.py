@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import descriptors
+from kit.annotate import descriptors
 
 
 def namings(doc) -> set[tuple[str, str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.entities import alias_table, canonical_names, clean_name, find_mentions, name_key
+from kit.annotate.entities import alias_table, canonical_names, clean_name, find_mentions, name_key
 
 
 def spans(*rows):

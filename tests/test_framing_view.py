@@ -10,13 +10,15 @@ import pandas as pd
 import pytest
 
 import kit
-import kit.framing_data
-from kit.charts import figure_data
-from kit.corpus import Corpus
-from kit.framing import (
+import kit.corpus.framing_data
+from kit.annotate.stance import LABELS
+from kit.corpus.memory import Corpus
+from kit.views.charts import figure_data
+from kit.views.framing import (
     choose_entities,
     distinctive_for,
     framing,
+    naming_frame,
     naming_html,
     normalize_settings,
     passages_for,
@@ -29,7 +31,6 @@ from kit.framing import (
     voices_in,
     words_html,
 )
-from kit.stance import LABELS
 
 POST, KYIV = "New York Post", "Kyiv Independent"
 SCRIPT = "<script>alert(1)</script>"
@@ -152,7 +153,7 @@ def test_stance_evidence_limit_is_spread_across_outlets(seeds_corpus):
 
 
 def test_naming_voices_and_reliance_for_a_selection(seeds_corpus):
-    naming = naming_html(seeds_corpus, ["Vladimir Putin", "Xi Jinping"])
+    naming = naming_html(naming_frame(seeds_corpus, ["Vladimir Putin", "Xi Jinping"]))
     assert "Russian dictator (1)" in naming and "Russian President (1)" in naming
     kyiv_voices = voices_in(seeds_corpus, entity=["Vladimir Putin"], source=KYIV)
     assert set(kyiv_voices["source"]) == {KYIV}
@@ -184,11 +185,11 @@ def test_view_model_has_every_pane(seeds_corpus):
 
 def test_stance_caveat_reads_the_models_score_from_its_meta(tmp_path, monkeypatch):
     (tmp_path / "meta.json").write_text(json.dumps({"dev_rw_macro_f1": 0.8012}))
-    monkeypatch.setattr(kit.framing_data, "MODEL_DIR", tmp_path)
+    monkeypatch.setattr(kit.corpus.framing_data, "MODEL_DIR", tmp_path)
     caveat = stance_caveat(["model"])
     assert "macro-F1 of 80 out of 100" in caveat and "real-world" in caveat
     assert "word list" in stance_caveat(pd.Series(["lexicon", "lexicon"]))
-    monkeypatch.setattr(kit.framing_data, "MODEL_DIR", tmp_path / "absent")
+    monkeypatch.setattr(kit.corpus.framing_data, "MODEL_DIR", tmp_path / "absent")
     assert "not found" in stance_caveat(["model"])
 
 
@@ -251,7 +252,7 @@ def test_markup_in_the_corpus_never_reaches_the_page_unescaped(marked_up_corpus)
     name = marked_up_corpus.entities()[0]
     pieces = [
         stance_evidence_html(stance_evidence(marked_up_corpus, name)),
-        naming_html(marked_up_corpus, [name]),
+        naming_html(naming_frame(marked_up_corpus, [name])),
         words_html(distinctive_for(marked_up_corpus, name, min_count=1)),
         passages_html(passages_for(marked_up_corpus, "critics", name), SCRIPT),
     ]
@@ -267,14 +268,16 @@ def test_markup_in_the_corpus_never_reaches_the_page_unescaped(marked_up_corpus)
 
 
 def test_view_model_has_each_articles_stance_and_the_table_says_how_many(seeds_corpus):
-    from kit.framing import article_stance_html
+    from kit.views.framing import article_stance_counts, article_stance_html
 
     frames = view(seeds_corpus, {"entity": ["Vladimir Putin"]})
     articles = frames["articles"]
     assert set(articles["entity"]) == {"Vladimir Putin"}
     assert articles["doc_id"].is_unique  # one row per article and entity
     assert set(articles["label"]) <= {"negative", "neutral", "positive"}
-    table = article_stance_html(seeds_corpus.filter(entity=["Vladimir Putin"]))
+    table = article_stance_html(
+        article_stance_counts(seeds_corpus.filter(entity=["Vladimir Putin"]))
+    )
     assert ">Articles</th>" in table
     for outlet in articles["source"].unique():
         assert outlet in table

@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 
 import kit
-from kit.clean import clean_documents
-from kit.entities import read_aliases
+from kit.annotate.entities import read_aliases
 from kit.errors import InputError, KitError
-from kit.readers import fingerprint, read_documents
+from kit.ingest.clean import clean_documents
+from kit.ingest.readers import fingerprint, read_documents
 
 GOOD = "The minister said on Tuesday that talks would resume.\n\nCritics were not convinced."
 NOBODY = 65534
@@ -164,7 +164,7 @@ def test_impossible_byline_date_is_a_problem(tmp_path):
 
 
 def test_malformed_first_row_of_aliases_csv_does_not_shift_the_table(tmp_path):
-    from kit.documents import ProblemLog
+    from kit.ingest.documents import ProblemLog
 
     aliases = write(
         tmp_path / "aliases.csv",

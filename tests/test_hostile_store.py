@@ -152,7 +152,7 @@ def test_an_incomplete_part_manifest_is_reported_and_rebuilt(corpus_copy, tmp_pa
 
 
 def test_a_flipped_byte_in_a_corpus_partition_is_found_by_check_corpus(corpus_copy, tmp_path):
-    from kit.store import check_corpus
+    from kit.store.parquet import check_corpus
 
     store = tmp_path / "store"
     load(corpus_copy, store)
@@ -315,8 +315,9 @@ def test_concurrent_loads_into_one_store_are_safe(corpus_copy, tmp_path, own_cac
 WRITE_AND_READ = """
 import sys
 import pandas as pd
-from kit.snapshots import SNAPSHOT_FRAMES, read_later, read_snapshot, write_later, write_snapshot
-from kit.store import Damaged
+from kit.store.snapshots import SNAPSHOT_FRAMES, read_later, read_snapshot
+from kit.store.snapshots import write_later, write_snapshot
+from kit.store.parquet import Damaged
 folder, writer = sys.argv[1], int(sys.argv[2])
 frames = {name: pd.DataFrame({"doc_id": ["a", "b"], "n": [1, 2]}) for name in SNAPSHOT_FRAMES}
 damaged = 0

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 import pytest
 from test_dashboard import make_corpus
 
-from kit import charts
-from kit import html as kit_html
-from kit.explorer import Rollup, dashboard, evidence_html, evidence_rows, view
+from kit.views import charts
+from kit.views import html as kit_html
+from kit.views.explorer import Rollup, dashboard, evidence_html, evidence_rows, view
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "<img src=x onerror=alert(1)>"

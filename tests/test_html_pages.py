@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from kit import html_pages
-from kit.html_pages import flatten_nesting, read_html_page, render_text
-from kit.readers import read_documents
+from kit.ingest import html_pages
+from kit.ingest.html_pages import flatten_nesting, read_html_page, render_text
+from kit.ingest.readers import read_documents
 
 PARAGRAPHS = [
     "The regional council approved the new flood barrier on Thursday after two years of debate.",

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import kit
+from kit.corpus.lazy import LazyCorpus
 from kit.errors import KitError
-from kit.explorer import Dashboard
-from kit.lazy import LazyCorpus
+from kit.views.explorer import Dashboard
 
 pytestmark = pytest.mark.slow
 SORT_KEYS = ("doc_id", "start", "sent_id", "line_no")

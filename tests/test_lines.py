@@ -8,7 +8,7 @@ import sys
 import numpy as np
 from conftest import REPO
 
-from kit import lines
+from kit.ingest import lines
 
 sys.path.insert(0, str(REPO / "train"))
 import train_lines

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, seed_facts
 
 import kit
-from kit.corpus import ARTICLE_COLUMNS
+from kit.corpus.memory import ARTICLE_COLUMNS
 
 
 def test_seed_facts(seeds_corpus):

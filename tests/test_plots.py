@@ -10,7 +10,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from kit.plots import PLOTLY_MIME, Plot, figure_output
+from kit.views.plots import PLOTLY_MIME, Plot, figure_output
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,7 @@ def test_numpy_arrays_reach_the_page_as_plain_numbers():
 
 def test_views_draw_through_plots_and_their_figures_match_what_the_page_gets(seeds_corpus):
     import kit
-    from kit.framing import framing
+    from kit.views.framing import framing
 
     board = kit.dashboard(seeds_corpus)
     view = framing(seeds_corpus)
@@ -64,7 +64,7 @@ def _widgets_under(widget) -> list:
 WARM_START = """
 import sys, time
 import kit
-from kit.framing import framing
+from kit.views.framing import framing
 started = time.perf_counter()
 corpus = kit.load(progress=False)
 board, view = kit.dashboard(corpus), framing(corpus)

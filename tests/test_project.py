@@ -14,7 +14,8 @@ import pytest
 import yaml
 from conftest import REPO
 
-from kit.sources import import_closure, kit_imports, module_paths
+import kit
+from kit.store.sources import import_closure, kit_imports, module_paths
 
 
 def test_environment_yml_mirrors_pyproject():
@@ -44,7 +45,8 @@ def test_entry_points_show_themselves():
     assert inspect.signature(kit.open_store).parameters["root"]
     fresh = "import kit; print(kit.stance.__name__, kit.charts.__name__, kit.collect.__name__)"
     printed = subprocess.run([sys.executable, "-c", fresh], capture_output=True, text=True)
-    assert printed.stdout.split() == ["kit.stance", "kit.charts", "kit.collect"], printed.stderr
+    wanted = ["kit.annotate.stance", "kit.views.charts", "kit.collect"]
+    assert printed.stdout.split() == wanted, printed.stderr
     with pytest.raises(AttributeError, match="no_such_module"):
         _ = kit.no_such_module
 
@@ -88,21 +90,21 @@ def copied_kit_version(folder: Path, function: str) -> Callable[[], str]:
 
 
 def test_the_snapshot_key_hashes_the_loader_not_the_views(tmp_path):
-    version = copied_kit_version(tmp_path, "kit.snapshots.code_version")
+    version = copied_kit_version(tmp_path, "kit.store.snapshots.code_version")
     before = version()
-    for view in ("charts.py", "explorer.py", "framing.py", "report.py"):
+    for view in ("views/charts.py", "views/explorer.py", "views/framing.py", "publish/report.py"):
         with (tmp_path / "kit" / view).open("a") as source:
             source.write("\n# an edit to a view\n")
     assert version() == before  # snapshots stay valid
-    with (tmp_path / "kit" / "clean.py").open("a") as source:
+    with (tmp_path / "kit" / "ingest" / "clean.py").open("a") as source:
         source.write("\n# an edit to the cleaner\n")
     assert version() != before
 
 
 def test_the_annotation_key_hashes_extraction_not_summaries(tmp_path):
-    version = copied_kit_version(tmp_path, "kit.nlp.pipeline_version")
+    version = copied_kit_version(tmp_path, "kit.annotate.nlp.pipeline_version")
     before = version()
-    quotes = tmp_path / "kit" / "quotes.py"
+    quotes = tmp_path / "kit" / "annotate" / "quotes.py"
     for summary in ("def voices(", "def build("):  # what runs on the rows, after the NLP
         quotes.write_text(quotes.read_text().replace(summary, f"{summary}  # edited\n", 1))
     assert version() == before  # the NLP cache stays valid
@@ -127,3 +129,42 @@ def test_the_kits_errors_are_one_family():
     assert bare == [], "raise a kit.errors class (a KitError that is also the built-in error)"
     assert issubclass(ArgumentError, KitError) and issubclass(ArgumentError, ValueError)
     assert issubclass(ArgumentTypeError, KitError) and issubclass(ArgumentTypeError, TypeError)
+
+
+def layer_of(module: str) -> str:
+    """Return the subpackage a kit module belongs to (``kit`` for the top-level ones)."""
+    parts = module.split(".")
+    package = module_paths()[module].name == "__init__.py"
+    return parts[1] if len(parts) > 2 or (package and len(parts) == 2) else "kit"
+
+
+def test_imports_point_one_way_along_the_data_flow():
+    order = {layer: rank for rank, layer in enumerate(kit.LAYERS)}
+    upward = [f"{module} -> {imported}" for module, imports in kit_imports().items()
+              for imported in imports
+              if layer_of(module) in order and layer_of(imported) in order
+              and order[layer_of(imported)] > order[layer_of(module)]]  # fmt: skip
+    assert upward == [], "a module imports from a later step; move the shared part down"
+    from_views = [f"{module} -> {imported}" for module, imports in kit_imports().items()
+                  if layer_of(module) == "views" for imported in imports
+                  if layer_of(imported) == "ingest"]  # fmt: skip
+    assert from_views == [], "views read corpus frames, never files"
+    flat = [name for name in module_paths() if layer_of(name) == "kit"]
+    assert set(flat) <= {"kit", "kit.__main__", "kit.errors", "kit.exports"}, flat
+
+
+def test_only_the_annotate_step_imports_spacy():
+    import re
+
+    spacy = re.compile(r"^\s*(import|from)\s+spacy\b", re.M)
+    importing = sorted(name for name, path in module_paths().items()
+                       if spacy.search(path.read_text(encoding="utf-8")))  # fmt: skip
+    assert importing and {layer_of(name) for name in importing} == {"annotate"}, importing
+
+
+def test_each_step_states_its_public_names():
+    for layer in kit.LAYERS:
+        package = getattr(kit, layer)
+        assert package.__all__ == sorted(package.__all__) and dir(package) == package.__all__
+        for name in package.__all__:
+            assert getattr(package, name) is not None, f"kit.{layer}.{name}"

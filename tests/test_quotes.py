@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import quotes
+from kit.annotate import quotes
 
 
 @pytest.fixture(scope="module")

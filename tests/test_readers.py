@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import outlets
 from kit.errors import InputError
-from kit.readers import DOCUMENT_COLUMNS, PROBLEM_COLUMNS, parse_published, read_documents
+from kit.ingest import outlets
+from kit.ingest.readers import DOCUMENT_COLUMNS, PROBLEM_COLUMNS, parse_published, read_documents
 
 BODY = "The minister said on Tuesday that talks would resume.\n\nCritics were not convinced."
 

@@ -10,8 +10,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit import report
 from kit.__main__ import main
+from kit.publish import report
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,7 +125,7 @@ def test_report_of_the_explore_notebook_is_self_contained(tmp_path):
 def test_a_buffer_under_a_reset_plotly_message_is_skipped():
     import base64
 
-    from kit.report import _state_with_buffers
+    from kit.publish.report import _state_with_buffers
 
     encoded = base64.b64encode(b"xy").decode()
     model = {

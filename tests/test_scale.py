@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO
 
 import kit
-from kit.scale import bundle
-from kit.store import Part
+from kit.annotate.scale import bundle
+from kit.store.parquet import Part
 
 pytestmark = pytest.mark.slow
 ARTICLES = 30

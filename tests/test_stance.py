@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import stance, stance_lexicon, stance_roles
+from kit.annotate import stance, stance_lexicon, stance_roles
+from kit.corpus import stance_articles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -282,11 +283,11 @@ def test_long_text_is_cut_around_the_target():
 
 
 def test_t_quantile_matches_tables():
-    assert stance.t_quantile(0.975, 1) == pytest.approx(12.7062, abs=1e-3)
-    assert stance.t_quantile(0.975, 2) == pytest.approx(4.3027, abs=1e-3)
-    assert stance.t_quantile(0.975, 3) == pytest.approx(3.1824, abs=5e-3)
-    assert stance.t_quantile(0.975, 10) == pytest.approx(2.2281, abs=1e-3)
-    assert stance.t_quantile(0.95, 30) == pytest.approx(1.6973, abs=1e-3)
+    assert stance_articles.t_quantile(0.975, 1) == pytest.approx(12.7062, abs=1e-3)
+    assert stance_articles.t_quantile(0.975, 2) == pytest.approx(4.3027, abs=1e-3)
+    assert stance_articles.t_quantile(0.975, 3) == pytest.approx(3.1824, abs=5e-3)
+    assert stance_articles.t_quantile(0.975, 10) == pytest.approx(2.2281, abs=1e-3)
+    assert stance_articles.t_quantile(0.95, 30) == pytest.approx(1.6973, abs=1e-3)
 
 
 def test_summarize_known_numbers():
@@ -299,7 +300,7 @@ def test_summarize_known_numbers():
             "label": ["positive", "negative", "positive", "neutral"],
         }
     )
-    summary = stance.summarize(rows).set_index(["source", "entity"])
+    summary = stance_articles.summarize(rows).set_index(["source", "entity"])
     x = summary.loc[("A", "X")]
     assert x["n"] == 3
     assert x["n_articles"] == 2
@@ -325,12 +326,12 @@ def test_summarize_by_one_column_and_empty():
             "label": ["positive", "neutral"],
         }
     )
-    summary = stance.summarize(rows, by="entity", confidence=0.9)
+    summary = stance_articles.summarize(rows, by="entity", confidence=0.9)
     assert summary["entity"].tolist() == ["X"]
     assert summary["mean_score"].tolist() == [0.5]
-    assert stance.summarize(rows.head(0), by="entity").empty
+    assert stance_articles.summarize(rows.head(0), by="entity").empty
     with pytest.raises(ValueError, match="source"):
-        stance.summarize(rows)
+        stance_articles.summarize(rows)
 
 
 # --- benchmark --------------------------------------------------------------------------
@@ -378,14 +379,14 @@ def test_article_label_on_hand_made_articles():
     quoted = article("d", ('A rival said "Lee is a crook".', -0.9), ("Lee won the vote.", 0.7),
                      ("Lee thanked voters.", 0.5))  # fmt: skip
     frame = pd.concat([praised, attacked, plain, quoted], ignore_index=True)
-    summary = stance.summarize(frame, by=("doc_id", "entity"))
+    summary = stance_articles.summarize(frame, by=("doc_id", "entity"))
     assert summary["label"].tolist() == ["positive", "negative", "neutral", "positive"]
     plain_mean = frame[frame["doc_id"] == "d"]["score"].mean()
     assert plain_mean < summary["weighted_score"].iloc[3]
 
 
 def test_in_quotes_reads_straight_and_curly_marks():
-    from kit.stance_articles import in_quotes
+    from kit.corpus.stance_articles import in_quotes
 
     assert in_quotes('He said "Lee lied" then.', 10)
     assert not in_quotes('He said "Lee lied" then.', 20)
@@ -415,7 +416,7 @@ def test_article_label_from_the_model_on_hand_made_articles():
         ]  # fmt: skip
     )
     scored = stance.predict(frame, method="model").rename(columns={"text": "sentence"})
-    summary = stance.summarize(scored, by=("doc_id", "entity"))
+    summary = stance_articles.summarize(scored, by=("doc_id", "entity"))
     assert summary["label"].tolist() == ["positive", "negative"]
 
 

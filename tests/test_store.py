@@ -12,8 +12,9 @@ import pytest
 from conftest import REPO
 
 import kit
-from kit import snapshots, stance
-from kit.store import check_corpus, read_manifest
+from kit.annotate import stance
+from kit.store import snapshots
+from kit.store.parquet import check_corpus, read_manifest
 
 
 def digest(folder: Path) -> dict[str, str]:

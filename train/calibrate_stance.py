@@ -4,7 +4,7 @@ The fine-tuned model says "negative" too often (its training set has more negati
 than the news the kit reads). A bias on the negative and positive logits (neutral fixed at 0)
 is chosen on NewsMTSC ``devtest_mt`` by macro-F1 over a grid from -1 to 1 in steps of 0.1, and
 checked on ``dev_rw`` (the real-world set, which the choice never sees). The result goes to
-``kit/models/stance/calibration.json``, which ``kit.stance`` reads; run this again after
+``kit/models/stance/calibration.json``, which ``kit.annotate.stance`` reads; run this again after
 retraining::
 
     .venv/bin/python train/calibrate_stance.py --shared ../shared
@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from stance_eval import macro_f1  # noqa: E402
 
-from kit import stance  # noqa: E402
+from kit.annotate import stance  # noqa: E402
 
 GRID = np.round(np.arange(-1.0, 1.0001, 0.1), 1)
 

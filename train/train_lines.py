@@ -1,4 +1,4 @@
-"""Train the line model (``kit/lines.py``) and write its weight table, ``kit/models/lines.json``.
+"""Train the line model (``kit/ingest/lines.py``) and write its weights, ``kit/models/lines.json``.
 
 Data: the pages of ``../shared/corpora/extraction-dev`` that are NOT in the held-out third
 (``bench/extraction_dev.py``). Each page is rendered to text as a scraper's "save as text"
@@ -29,7 +29,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 
-from kit.lines import (  # noqa: E402
+from kit.ingest.lines import (  # noqa: E402
     MODEL_PATH,
     LineModel,
     context_features,
@@ -229,7 +229,7 @@ def _with_threshold(
     Best: the highest F1 among the thresholds that keep ``MIN_RECALL`` of the passages the
     articles must keep (the highest F1 overall if none does).
     """
-    from kit.clean import clean_page
+    from kit.ingest.clean import clean_page
 
     if not any(page.with_passages for page in pages):
         return model
@@ -249,7 +249,7 @@ def dev_training_pages() -> tuple[list[TrainingPage], str]:
     """Return the training pages of extraction-dev (not held out) and a digest of the data."""
     from extraction_dev import CACHE, load_pages, render_text
 
-    from kit.html_pages import read_html_page
+    from kit.ingest.html_pages import read_html_page
 
     digest = hashlib.sha256()
     pages = []
@@ -293,7 +293,7 @@ def main() -> None:
     print(f"{len(pages)} training pages; lines alone: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
     table = model_table(
         model,
-        about="kit/lines.py line model; made by train/train_lines.py, do not edit by hand",
+        about="kit/ingest/lines.py line model; made by train/train_lines.py, do not edit by hand",
         training_pages=len(pages),
         training_data="extraction-dev, pages not held out (bench/extraction_dev.py)",
         training_data_sha256=data_digest,

@@ -7,11 +7,11 @@ Reproduces the weights in ``kit/models/stance/`` (fixed seed, CPU only)::
         --epochs 1 --lr 8e-5 --seed 13
 
 Each target is one example: the sentence with the target wrapped in ``<< >>`` as the first
-segment and the target's words as the second (``kit.stance.model_pair`` builds both, so
+segment and the target's words as the second (``kit.annotate.stance.model_pair`` builds both, so
 training and inference read the same input). The classifier sees the [CLS] vector, the mean
 of all tokens and the mean of the second segment's tokens (the target in context).
 After training, the model is exported to ONNX, quantised to int8 (onnxruntime dynamic
-quantisation) and scored again with ``kit.stance`` itself; that score goes into meta.json.
+quantisation) and scored again with ``kit.annotate.stance`` itself; that score goes into meta.json.
 Training reads NewsMTSC from ``--shared``; none of its text is written to the output.
 """
 
@@ -34,7 +34,7 @@ from torch import nn
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kit import stance  # noqa: E402
+from kit.annotate import stance  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
 

@@ -1,7 +1,7 @@
 """A demonstration news site on this machine, to try ``kit.collect`` without the web.
 
 ``DemoSite()`` serves, on ``127.0.0.1`` and a free port, the invented Paris-summit story of
-``kit.demo`` as three outlets' web pages, with what a real collection meets:
+``kit.ingest.demo`` as three outlets' web pages, with what a real collection meets:
 
 - ``/feed.rss``: an RSS feed of the pages;
 - ``/api/v2/doc/doc``: a GDELT DOC 2.0 ``ArtList`` answer listing them (pass the site's
@@ -23,7 +23,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from kit.demo import RECORDS, SUMMIT
+from kit.ingest.demo import RECORDS, SUMMIT
 
 # (path, outlet's domain, outlet, headline, date, text): the pages of the site.
 PAGES = [

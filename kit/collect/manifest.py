@@ -12,7 +12,7 @@ page's metadata. The collection adds, per URL:
 
 A row without a ``file`` is a URL that could not be fetched: on load it becomes a row of
 ``corpus.problems`` naming the URL (``failed_fetch``). This module imports nothing heavy, so
-``kit.readers`` can use it.
+``kit.ingest.readers`` can use it.
 """
 
 from __future__ import annotations

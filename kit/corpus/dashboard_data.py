@@ -1,0 +1,509 @@
+"""What the dashboard shows, as pure functions over a rollup of the corpus.
+
+``Rollup`` holds a corpus's counts at daily resolution plus each outlet's daily words and
+articles, built once from ``Corpus.mention_counts`` (a lazy corpus gets a
+``kit.corpus.lazy_dashboard.StoreRollup``, which answers the same questions from its store). Every
+redraw of ``kit.views.explorer.Dashboard`` is ``view(rollup, settings)``: it filters and sums a few
+small arrays instead of recounting the corpus, and the tests check it against
+``Corpus.filter`` and ``Corpus.mention_counts``.
+
+>>> import kit
+>>> shown = view(Rollup.build(kit.load(progress=False)), {"measure": "mentions"})
+>>> sorted(shown)[:3]
+['entities', 'evidence', 'evidence_total']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit.corpus.lazy_dashboard import StoreRollup
+from kit.corpus.memory import Corpus, as_list, day_bounds, period_start, with_periods
+from kit.corpus.rankings import top_outlets
+from kit.errors import ArgumentError
+
+MEASURE_CHOICES: dict[str, str] = {
+    "mentions": "Mentions",
+    "per_1000_words": "Per 1,000 words",
+    "article_share": "Share of articles",
+}
+LABEL_NAMES: dict[str, str] = {
+    "PERSON": "People",
+    "ORG": "Organisations",
+    "GPE": "Countries, cities, states",
+    "NORP": "Nationalities, religious and political groups",
+    "LOC": "Other places",
+    "FAC": "Buildings, airports, roads",
+    "EVENT": "Events",
+    "PRODUCT": "Products",
+    "LAW": "Laws",
+    "WORK_OF_ART": "Titles of works",
+    "LANGUAGE": "Languages",
+}
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "entity": None,
+    "source": None,
+    "start": None,
+    "end": None,
+    "label": None,
+    "measure": "mentions",
+    "freq": "W",
+}
+EVIDENCE_LIMIT = 50
+ENTITY_OPTIONS_LIMIT = 300
+TOP_ENTITIES = 10
+TIMELINE_OUTLETS = 8
+COUNT_COLUMNS = ["mentions", "articles", "words_total", "articles_total"]
+
+
+# ---- settings --------------------------------------------------------------------------------
+def _as_date(value: Any) -> str | None:
+    """Return a date as 'YYYY-MM-DD' (a full timestamp is kept as given if it has a time)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    return f"{stamp:%Y-%m-%d}" if stamp == stamp.normalize() else stamp.isoformat()
+
+
+def normalize_settings(settings: Mapping[str, Any] | None = None, **overrides: Any) -> dict:
+    """Return a complete settings dict: lists for entity/source, 'YYYY-MM-DD' dates.
+
+    Example:
+        >>> normalize_settings(entity="Vladimir Putin", start="2023-02-01")["entity"]
+        ['Vladimir Putin']
+    """
+    merged = {**DEFAULT_SETTINGS, **(settings or {}), **overrides}
+    unknown = sorted(set(merged) - set(DEFAULT_SETTINGS))
+    if unknown:
+        raise ArgumentError(
+            f"dashboard: unknown setting {unknown[0]!r}; "
+            f"expected one of {', '.join(DEFAULT_SETTINGS)}"
+        )
+    if merged["measure"] not in MEASURE_CHOICES:
+        raise ArgumentError(
+            f"dashboard: measure={merged['measure']!r} is not one of "
+            f"{', '.join(map(repr, MEASURE_CHOICES))}"
+        )
+    if merged["freq"] not in ("D", "W", "M"):
+        raise ArgumentError(f"dashboard: freq={merged['freq']!r} is not one of 'D', 'W', 'M'")
+    merged["entity"] = as_list(merged["entity"]) or None
+    merged["source"] = as_list(merged["source"]) or None
+    merged["start"] = _as_date(merged["start"])
+    merged["end"] = _as_date(merged["end"])
+    return merged
+
+
+def settings_code(settings: Mapping[str, Any], *, corpus_name: str = "corpus") -> str:
+    """Return the one line of Python that recreates a view with these settings.
+
+    Example:
+        >>> settings_code({"entity": ["Vladimir Putin"], "measure": "per_1000_words"})
+        "kit.dashboard(corpus, entity=['Vladimir Putin'], measure='per_1000_words')"
+    """
+    complete = normalize_settings(settings)
+    arguments = [corpus_name]
+    for name, default in DEFAULT_SETTINGS.items():
+        value = complete[name]
+        if value != default:
+            arguments.append(f"{name}={value!r}")
+    return f"kit.dashboard({', '.join(arguments)})"
+
+
+# ---- the rollup: counts precomputed once -------------------------------------------------
+@dataclass(repr=False)
+class Rollup:
+    """Counts of one corpus at daily resolution, ready to filter and sum per interaction.
+
+    ``entity_days``: entity, source, published (day; NaT undated), mentions, articles.
+    ``label_days``: the same with a ``label`` column (used when a type filter is on).
+    ``outlet_days``: source, published (day), words_total, articles_total (every article).
+    ``mentions``: the mention rows sorted by date and outlet, for the evidence table.
+    """
+
+    corpus: Corpus
+    entity_days: pd.DataFrame
+    label_days: pd.DataFrame
+    outlet_days: pd.DataFrame
+    mentions: pd.DataFrame
+    entity_rows: dict[str, np.ndarray]
+    sentences: pd.DataFrame
+    titles: pd.Series
+    entity_totals: dict[str | None, pd.Series]
+    labels: list[str]
+    months: list[pd.Timestamp]
+    evidence_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Rollup: {len(self.entity_days):,} entity-outlet-days, "
+            f"{len(self.entity_rows):,} entities, {len(self.months)} months>"
+        )
+
+    def evidence_of(self, entity: str) -> pd.DataFrame:
+        """Return an entity's mentions, one per sentence, by date (cached per entity)."""
+        cache = self.evidence_cache
+        if entity not in cache:
+            columns = ["doc_id", "sent_id", "entity", "source", "published", "start", "text"]
+            rows = self.mentions.iloc[self.entity_rows[entity]][columns]
+            # A sentence naming Putin twice is one piece of evidence, not two.
+            cache[entity] = rows.drop_duplicates(["doc_id", "sent_id"])
+        return cache[entity]
+
+    # What the pure functions below ask of a rollup (``kit.corpus.lazy_dashboard.StoreRollup``
+    # answers the same questions from a store).
+    def counts(
+        self, settings: Mapping[str, Any], entities: list | None = None, freq: str | None = None
+    ) -> pd.DataFrame:
+        """Return mentions and articles by entity and outlet (and ``freq`` period, as
+        ``published``) under the settings' outlets, dates and entity type."""
+        days = _mention_days(self, settings, entities)
+        keys = ["entity", "source", *([freq] if freq else [])]
+        counts = (
+            days.groupby(keys, observed=True, dropna=freq is None)[["mentions", "articles"]]
+            .sum()
+            .reset_index()
+        )
+        return counts.rename(columns={freq: "published"}) if freq else counts
+
+    def evidence_candidates(
+        self, settings: Mapping[str, Any], entities: list[str], limit: int
+    ) -> tuple[pd.DataFrame, int]:
+        """Return (the entities' sentences under the settings in date order, how many).
+
+        One row per entity and sentence: doc_id, sent_id, entity, source, published, start,
+        text. A rollup may return only the rows ``evidence_rows`` can pick: the first
+        ``limit`` of each outlet and the first ``2 * limit`` overall.
+        """
+        known = [name for name in entities if name in self.entity_rows]
+        if not known:
+            return pd.DataFrame(columns=["doc_id", "sent_id", "entity", "source", "published",
+                                         "start", "text"]), 0  # fmt: skip
+        rows = pd.concat([self.evidence_of(name) for name in known])
+        if len(known) > 1:
+            rows = rows.sort_index()  # the index is the position in date order
+        rows = _select_days(rows, settings)
+        return rows, len(rows)
+
+    def sentences_of(self, keys: list[tuple]) -> pd.DataFrame:
+        """Return the sentences' start and text for (doc_id, sent_id) keys, in their order."""
+        return self.sentences.reindex(keys)
+
+    def titles_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Return the titles of these articles, in their order."""
+        return self.titles.reindex(list(doc_ids)).to_numpy()
+
+    def entity_totals_of(self, label: str | None) -> pd.Series:
+        """Return mentions per entity (of one label, or all), most mentioned first."""
+        totals = self.entity_totals.get(label)
+        return pd.Series(dtype=int) if totals is None else totals
+
+    def article_counts(self) -> pd.Series:
+        """Return the number of articles per outlet."""
+        return self.corpus.articles["source"].value_counts()
+
+    def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
+        """Return (entities, outlets) mentioned under the settings, from ``entity_counts``."""
+        return counts["entity"].nunique(), counts["source"].nunique()
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Rollup:
+        """Return the rollup of a corpus (the one slow step: a few groupbys).
+
+        A lazy corpus (``kit.load(store, lazy=True)``) gets a ``StoreRollup`` instead, which
+        asks the store's rollups per interaction.
+        """
+        if not isinstance(corpus, Corpus):
+            return StoreRollup.build(corpus)
+        universe = corpus.universe if corpus.universe is not None else corpus.articles
+        entity_days = corpus.mention_counts(by=("entity", "source"), freq="D")
+        label_days = corpus.mention_counts(by=("entity", "label", "source"), freq="D")
+        keep = ["entity", "source", "published", "mentions", "articles"]
+        entity_days = with_periods(entity_days[keep])
+        label_days = with_periods(label_days[["label", *keep]])
+        days = period_start(universe["published"], "D")
+        outlet_days = (
+            universe.assign(published=days)
+            .groupby(["source", "published"], dropna=False)
+            .agg(words_total=("n_words", "sum"), articles_total=("doc_id", "nunique"))
+            .reset_index()
+        )
+        outlet_days = with_periods(outlet_days)
+        mentions = corpus.mentions.sort_values(
+            ["published", "source", "doc_id", "start"], kind="stable"
+        ).reset_index(drop=True)
+        entity_rows = mentions.groupby("entity", sort=False).indices
+        sentences = corpus.sentences.set_index(["doc_id", "sent_id"])[["start", "text"]]
+        titles = corpus.articles.set_index("doc_id")["title"]
+        entity_totals: dict[str | None, pd.Series] = {None: _ranked(corpus.mentions["entity"])}
+        labels = _ranked(corpus.mentions["label"]).index.tolist()
+        for label in labels:
+            of_label = corpus.mentions.loc[corpus.mentions["label"] == label, "entity"]
+            entity_totals[label] = _ranked(of_label)
+        dated = universe["published"].dropna()
+        months: list[pd.Timestamp] = []
+        if len(dated):
+            first, last = period_start(dated, "M").agg(["min", "max"])
+            months = list(pd.date_range(first, last, freq="MS"))
+        return cls(
+            corpus=corpus,
+            entity_days=entity_days,
+            label_days=label_days,
+            outlet_days=outlet_days,
+            mentions=mentions,
+            entity_rows=entity_rows,
+            sentences=sentences,
+            titles=titles,
+            entity_totals=entity_totals,
+            labels=labels,
+            months=months,
+        )
+
+
+def _ranked(values: pd.Series) -> pd.Series:
+    """Return how often each value occurs, most frequent first, ties by name.
+
+    >>> _ranked(pd.Series(["b", "a", "b", "c", "a"])).to_dict()
+    {'a': 2, 'b': 2, 'c': 1}
+    """
+    counts = values.value_counts()
+    order = np.lexsort((counts.index.astype(str), -counts.to_numpy()))
+    return counts.iloc[order]
+
+
+def _select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return the daily rows inside the settings' outlets and dates (and label, if any)."""
+    mask = np.ones(len(frame), dtype=bool)
+    if settings.get("source"):
+        mask &= frame["source"].isin(settings["source"]).to_numpy()
+    start, end = day_bounds(settings)
+    if start is not None:
+        mask &= (frame["published"] >= start).fillna(False).to_numpy(dtype=bool)
+    if end is not None:
+        mask &= (frame["published"] <= end).fillna(False).to_numpy(dtype=bool)
+    if settings.get("label") and "label" in frame.columns:
+        mask &= (frame["label"] == settings["label"]).to_numpy(dtype=bool)
+    return frame[mask]
+
+
+def articles_in_view(rollup: Rollup, settings: Mapping[str, Any]) -> int:
+    """Return how many articles the settings' outlets and dates hold (whatever they mention)."""
+    return int(_select_days(rollup.outlet_days, settings)["articles_total"].sum())
+
+
+def _mention_days(
+    rollup: Rollup, settings: Mapping[str, Any], entities: list | None
+) -> pd.DataFrame:
+    """Return the daily mention rows for the settings, optionally for some entities only."""
+    frame = rollup.label_days if settings.get("label") else rollup.entity_days
+    if entities is not None:
+        frame = frame[frame["entity"].isin(entities)]
+    return _select_days(frame, settings)
+
+
+def _normalise(counts: pd.DataFrame) -> pd.DataFrame:
+    """Return counts with per_1000_words and article_share from their totals."""
+    words = counts["words_total"].where(counts["words_total"] > 0)
+    totals = counts["articles_total"].where(counts["articles_total"] > 0)
+    return counts.assign(
+        per_1000_words=1000 * counts["mentions"] / words,
+        article_share=counts["articles"] / totals,
+    )
+
+
+def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return counts by entity and outlet under the settings' outlets, dates and entity type.
+
+    The same numbers as ``corpus.filter(source=, start=, end=, label=).mention_counts()``.
+    """
+    settings = normalize_settings(settings)
+    counts = rollup.counts(settings)
+    outlets = (
+        _select_days(rollup.outlet_days, settings)
+        .groupby("source")[["words_total", "articles_total"]]
+        .sum()
+    )
+    counts = counts.join(outlets, on="source")
+    counts = _normalise(counts).sort_values(
+        ["mentions", "entity", "source"], ascending=[False, True, True], ignore_index=True
+    )
+    return counts
+
+
+def timeline_counts(
+    rollup: Rollup,
+    settings: Mapping[str, Any],
+    entities: list[str],
+    *,
+    max_outlets: int | None = None,
+) -> pd.DataFrame:
+    """Return counts by entity, outlet and period (settings' ``freq``) for some entities.
+
+    Periods in which an outlet published but did not mention the entity are zeros (periods in
+    which it published nothing have no row). ``max_outlets`` keeps only the outlets that mention
+    them most (what ``charts.mentions_over_time`` would draw anyway).
+    """
+    settings = normalize_settings(settings)
+    freq = settings["freq"]
+    counts = rollup.counts(settings, entities, freq)
+    outlets = (
+        _select_days(rollup.outlet_days, settings)
+        .groupby(["source", freq], dropna=False)[["words_total", "articles_total"]]
+        .sum()
+        .reset_index()
+        .rename(columns={freq: "published"})
+    )
+    if max_outlets is not None:  # the chart's choice too: the outlets that mention these most
+        counts = counts[counts["source"].isin(top_outlets(counts, "mentions", max_outlets))]
+    outlets = outlets[outlets["source"].isin(counts["source"].unique())]
+    pairs = counts[["entity", "source"]].drop_duplicates()
+    # Zeros only for dated periods: undated articles keep just the rows that have mentions.
+    grid = pairs.merge(outlets[outlets["published"].notna()], on="source", how="inner")
+    undated = counts[counts["published"].isna()].merge(
+        outlets, on=["source", "published"], how="left"
+    )
+    filled = grid.merge(counts, on=["entity", "source", "published"], how="left")
+    filled = pd.concat([filled, undated], ignore_index=True) if len(undated) else filled
+    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
+    filled = _normalise(filled)
+    columns = ["entity", "source", "published", "mentions", "articles"]
+    columns += ["per_1000_words", "article_share", "words_total", "articles_total"]
+    return filled[columns].sort_values(["published", "entity", "source"], ignore_index=True)
+
+
+def _sentence_offsets(rows: pd.DataFrame, rollup: Rollup) -> pd.DataFrame:
+    """Return rows with the sentence text and the mention's offsets inside that sentence."""
+    keys = list(zip(rows["doc_id"], rows["sent_id"], strict=True))
+    found = rollup.sentences_of(keys)
+    sentences = found["text"].fillna("").tolist()
+    starts = (rows["start"].to_numpy() - found["start"].fillna(0).to_numpy()).astype(int)
+    mark_starts, mark_ends = [], []
+    for sentence, start, mention in zip(sentences, starts, rows["text"], strict=True):
+        mention = "" if mention is None else str(mention)
+        if sentence[start : start + len(mention)] != mention:
+            # Offsets that do not line up (e.g. text normalised differently): find the mention.
+            start = sentence.find(mention)
+        if start < 0:
+            mark_starts.append(0)
+            mark_ends.append(0)
+        else:
+            mark_starts.append(start)
+            mark_ends.append(start + len(mention))
+    return rows.assign(sentence=sentences, mark_start=mark_starts, mark_end=mark_ends)
+
+
+def evidence_rows(
+    rollup: Rollup,
+    settings: Mapping[str, Any],
+    entities: list[str],
+    *,
+    limit: int = EVIDENCE_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """Return (up to ``limit`` sentences mentioning the entities, how many there are in all).
+
+    Rows are spread across outlets (each outlet gets a fair share of the ``limit``), then lined
+    up by date and outlet. Columns: doc_id, sent_id, entity, source, published, title, mention
+    (the text as written), sentence, mark_start, mark_end (offsets into ``sentence``).
+    """
+    settings = normalize_settings(settings)
+    rows, total = rollup.evidence_candidates(settings, entities, limit)
+    if not total:
+        columns = ["doc_id", "sent_id", "entity", "source", "published", "title", "mention"]
+        return pd.DataFrame(columns=[*columns, "sentence", "mark_start", "mark_end"]), 0
+    n_outlets = max(1, rows["source"].nunique())
+    share = max(1, -(-limit // n_outlets))
+    chosen = rows.groupby("source", sort=False).head(share)
+    if len(chosen) < min(limit, total):
+        # Outlets with few sentences leave room: fill it in date order.
+        rest = rows.drop(chosen.index)
+        chosen = pd.concat([chosen, rest.head(limit - len(chosen))])
+    chosen = chosen.sort_values(["published", "source", "doc_id", "start"], kind="stable")
+    chosen = chosen.head(limit)
+    chosen = _sentence_offsets(chosen, rollup)
+    chosen = chosen.assign(title=rollup.titles_of(chosen["doc_id"]))
+    columns = ["doc_id", "sent_id", "entity", "source", "published", "title"]
+    evidence = chosen.rename(columns={"text": "mention"})[
+        [*columns, "mention", "sentence", "mark_start", "mark_end"]
+    ]
+    return evidence.reset_index(drop=True), total
+
+
+def default_entities(top: pd.DataFrame, *, n: int = 2) -> list[str]:
+    """Return the ``n`` most mentioned entities of an entity-by-outlet counts frame."""
+    totals = top.groupby("entity", observed=True)["mentions"].sum().reset_index()
+    ranked = totals.sort_values(["mentions", "entity"], ascending=[False, True])
+    return ranked["entity"].head(n).tolist()
+
+
+def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None = None) -> dict:
+    """Return every frame the dashboard draws for these settings (the pure view model).
+
+    Keys: ``top`` (counts by entity and outlet; on a lazy corpus only the leading entities'
+    rows, see ``kit.corpus.lazy_dashboard``), ``entities`` (those on the timeline: the
+    selected ones, or the two most mentioned), ``timeline`` (their counts by period),
+    ``evidence`` (up to 50 sentences) and ``evidence_total``.
+
+    Example:
+        >>> import kit
+        >>> frames = view(kit.load(progress=False), {"entity": ["Vladimir Putin"]})
+        >>> frames["timeline"].columns.tolist()[:3]
+        ['entity', 'source', 'published']
+    """
+    rollup = (
+        corpus_or_rollup
+        if hasattr(corpus_or_rollup, "evidence_candidates")  # a Rollup or a StoreRollup
+        else Rollup.build(corpus_or_rollup)
+    )
+    settings = normalize_settings(settings)
+    top = entity_counts(rollup, settings)
+    entities = settings["entity"] or default_entities(top)
+    evidence, total = evidence_rows(rollup, settings, entities)
+    return {
+        "top": top,
+        "entities": entities,
+        "timeline": timeline_counts(rollup, settings, entities),
+        "evidence": evidence,
+        "evidence_total": total,
+    }
+
+
+def entity_options(
+    rollup: Rollup,
+    *,
+    search: str = "",
+    label: str | None = None,
+    keep: Iterable[str] = (),
+    limit: int = ENTITY_OPTIONS_LIMIT,
+) -> list[tuple[str, str]]:
+    """Return (caption, entity) options of the rollup's entities (see ``options_from``)."""
+    return options_from(rollup.entity_totals_of(label), search=search, keep=keep, limit=limit)
+
+
+def options_from(
+    totals: pd.Series,
+    *,
+    search: str = "",
+    keep: Iterable[str] = (),
+    limit: int = ENTITY_OPTIONS_LIMIT,
+) -> list[tuple[str, str]]:
+    """Return ("name (mentions)", name) options, most mentioned first, matching a search text.
+
+    ``totals`` holds mentions per entity, most first. The entities in ``keep`` (the current
+    selection) are always included, first.
+
+    >>> options_from(pd.Series({"Xi Jinping": 5, "Wang Yi": 2}), search="wang")
+    [('Wang Yi (2)', 'Wang Yi')]
+    """
+    needle = search.strip().casefold()
+    names = totals.index
+    if needle:
+        names = [name for name in names if needle in str(name).casefold()]
+    kept = list(keep)
+    kept_set = set(kept)
+    chosen = kept + [name for name in list(names[: limit + len(kept)]) if name not in kept_set]
+    chosen = chosen[: max(limit, len(kept))]
+    return [(f"{name} ({int(totals.get(name, 0)):,})", name) for name in chosen]

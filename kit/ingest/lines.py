@@ -1,0 +1,432 @@
+"""The line model: which lines of a page saved as text are its article, from their shape alone.
+
+Each non-empty line gets shallow, language-independent features (how many words, how it ends,
+how much punctuation, digits and capitals it holds, where it sits on the page, and the same of
+its neighbours). A logistic model turns them into a first score; a second logistic model reads
+each line's score together with its neighbours' scores (an article is a run of lines, a menu is
+a run of lines), and gives the probability that the line is article body.
+
+The weights are a small JSON table, ``kit/models/lines.json``, made by ``train/train_lines.py``
+from real pages (labels: which lines an HTML extractor keeps) and read here with numpy only.
+
+Example:
+    >>> model = load_model()
+    >>> scores = body_scores(["Home", "News", "The minister said on Tuesday that the talks, "
+    ...     "which began in May, would resume next week in the capital.", "Contact us"], model)
+    >>> int(scores.argmax())  # the sentence is the likeliest body line
+    2
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from kit.errors import ArgumentError
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "lines.json"
+
+# Full stops, question and exclamation marks of many scripts (Latin, CJK, Devanagari, Arabic,
+# Armenian, Ethiopic, Myanmar, Tibetan), and the closing quotes and brackets after them.
+SENTENCE_END = ".!?…。！？｡．।॥؟۔։።။།"
+CLOSERS = "\"'”’»)]」』）"
+_SENTENCE_END_RE = re.compile(rf"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*\s*$")
+_INNER_STOP = re.compile(rf"[{re.escape(SENTENCE_END)}](?=[\s{re.escape(CLOSERS)}])")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_COMMA = re.compile(r"[,，、;；:]")
+_SEPARATOR = re.compile(r"[|»›·•►▸→←/\\>]|\s-\s|©|\u00ae")
+_BULLET = re.compile(r"^\s*(?:[*•·\-–—+]|\d+[.)])\s")
+_LONG_WORDS = 10
+
+LINE_FEATURES = [
+    "log_words",
+    "log_chars",
+    "ends_sentence",
+    "stops_per_word",
+    "commas_per_word",
+    "letters_share",
+    "digits_share",
+    "capitalised_share",
+    "short_words_share",
+    "separators",
+    "bullet",
+    "long_line",
+    "very_long_line",
+    "position",
+    "words_before_share",
+    "repeated_on_page",
+    "in_densest_block",
+    "distance_to_densest",
+    "frequent_words_share",
+    "words_vs_page_median",
+    "run_words_share",
+    "in_largest_run",
+    "log_run_lines",
+    "distance_to_largest_run",
+]
+NEIGHBOUR_WINDOWS = (1, 3, 8)
+NEIGHBOUR_OF = [
+    "log_words",
+    "ends_sentence",
+    "long_line",
+    "separators",
+    "bullet",
+    "frequent_words_share",
+]
+CONTEXT_WINDOWS = (1, 2, 4, 8, 16)
+
+
+def line_words(line: str) -> int:
+    """Return the words of a line, counting two CJK characters as a word.
+
+    >>> line_words("The talks resume."), line_words("会談は来週再開される。")
+    (3, 5)
+    """
+    wide = len(_WIDE.findall(line))
+    if not wide:
+        return len(_WORD.findall(line))
+    return len(_WORD.findall(_WIDE.sub(" ", line))) + math.ceil(wide / 2)
+
+
+def ends_sentence(line: str) -> bool:
+    """Return True when a line ends like a sentence, in any of the scripts of ``SENTENCE_END``.
+
+    >>> ends_sentence("会談は来週再開される。"), ends_sentence("Read more »")
+    (True, False)
+    """
+    return bool(_SENTENCE_END_RE.search(line))
+
+
+def _line_row(line: str) -> list[float]:
+    words = line_words(line)
+    chars = len(line)
+    tokens = line.split()
+    letters = sum(char.isalpha() for char in line)
+    digits = sum(char.isdigit() for char in line)
+    capitalised = sum(token[:1].isupper() for token in tokens)
+    short = sum(1 for token in tokens if len(token.strip(".,;:!?\"'()")) <= 3)
+    word_count = max(words, 1)
+    return [
+        math.log1p(words),
+        math.log1p(chars),
+        float(ends_sentence(line)),
+        min(len(_INNER_STOP.findall(line + " ")) / word_count, 1.0),
+        min(len(_COMMA.findall(line)) / word_count, 1.0),
+        letters / max(chars, 1),
+        digits / max(chars, 1),
+        capitalised / max(len(tokens), 1),
+        short / max(len(tokens), 1),
+        min(len(_SEPARATOR.findall(line)), 3) / 3,
+        float(bool(_BULLET.match(line))),
+        float(words >= _LONG_WORDS),
+        float(words >= 40),
+    ]
+
+
+def line_features(lines: list[str]) -> np.ndarray:
+    """Return the feature matrix (one row per line, ``feature_names()`` columns) of a page."""
+    count = len(lines)
+    if not count:
+        return np.zeros((0, len(feature_names())))
+    rows = np.array([_line_row(line) for line in lines], dtype=float)
+    words = np.expm1(rows[:, 0])
+    position = np.arange(count) / max(count - 1, 1)
+    words_before = (np.cumsum(words) - words) / max(words.sum(), 1.0)
+    stripped = [line.strip() for line in lines]
+    seen: dict[str, int] = {}
+    for line in stripped:
+        seen[line] = seen.get(line, 0) + 1
+    repeated = np.array([float(seen[line] > 1) for line in stripped])
+    densest_start, window = _densest_window(rows[:, 11])
+    index = np.arange(count)
+    in_block = ((index >= densest_start) & (index < densest_start + window)).astype(float)
+    distance = np.maximum(densest_start - index, index - (densest_start + window - 1))
+    distance = np.log1p(np.maximum(distance, 0)) / 5
+    frequent = _frequent_words_share(stripped)
+    median = max(float(np.median(words)), 1.0)
+    versus_median = np.log((words + 1) / (median + 1))
+    runs = _text_runs(words, rows[:, 2])
+    base = np.column_stack(
+        [rows, position, words_before, repeated, in_block, distance, frequent, versus_median, runs]
+    )  # columns LINE_FEATURES
+    columns = [base]
+    for name in NEIGHBOUR_OF:
+        values = base[:, LINE_FEATURES.index(name)]
+        for width in NEIGHBOUR_WINDOWS:
+            columns.append(_window_mean(values, width, side="before")[:, None])
+            columns.append(_window_mean(values, width, side="after")[:, None])
+    return np.hstack(columns)
+
+
+def feature_names() -> list[str]:
+    """Return the names of the columns of ``line_features``."""
+    names = list(LINE_FEATURES)
+    for name in NEIGHBOUR_OF:
+        for width in NEIGHBOUR_WINDOWS:
+            names += [f"{name} ({width} before)", f"{name} ({width} after)"]
+    return names
+
+
+def context_features(scores: np.ndarray) -> np.ndarray:
+    """Return a line's first-stage score beside the mean scores of the lines around it."""
+    columns = [scores[:, None]]
+    for width in CONTEXT_WINDOWS:
+        columns.append(_window_mean(scores, width, side="before")[:, None])
+        columns.append(_window_mean(scores, width, side="after")[:, None])
+    return np.hstack(columns)
+
+
+def context_names() -> list[str]:
+    names = ["own score"]
+    for width in CONTEXT_WINDOWS:
+        names += [f"score of {width} lines before", f"score of {width} lines after"]
+    return names
+
+
+def _frequent_words_share(lines: list[str], top: int = 30) -> np.ndarray:
+    """Return each line's share of words among the page's most frequent ones.
+
+    On any page in any language the most frequent words are its function words ("the", "der",
+    "de", "и"), and those fill running text, not menus: a stop-word ratio without a word list.
+    """
+    tokens = [[token.lower() for token in _WORD.findall(line)] for line in lines]
+    counts: dict[str, int] = {}
+    for line_tokens in tokens:
+        for token in line_tokens:
+            counts[token] = counts.get(token, 0) + 1
+    frequent = set(sorted(counts, key=lambda token: (-counts[token], token))[:top])
+    return np.array(
+        [
+            sum(t in frequent for t in line_tokens) / max(len(line_tokens), 1)
+            for line_tokens in tokens
+        ]
+    )
+
+
+def _text_runs(words: np.ndarray, ends: np.ndarray, *, min_words: int = 6) -> np.ndarray:
+    """Return, per line, features of the run of text lines it belongs to (or is nearest to).
+
+    A text line has ``min_words`` words or ends like a sentence; a run is a sequence of text
+    lines with at most one other line between two of them. Columns: the run's share of the
+    page's words, whether it is the page's largest run, log of its lines, and the log distance
+    in lines to the largest run.
+    """
+    count = len(words)
+    text = (words >= min_words) | (ends > 0)
+    run_of = np.full(count, -1)
+    runs: list[list[int]] = []
+    gap = 2
+    for i in range(count):
+        if not text[i]:
+            continue
+        if runs and i - runs[-1][1] <= gap:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+        run_of[i] = len(runs) - 1
+    total = max(float(words.sum()), 1.0)
+    result = np.zeros((count, 4))
+    if not runs:
+        return result
+    run_words = np.array([words[start : end + 1].sum() for start, end in runs])
+    largest = int(np.argmax(run_words))
+    big_start, big_end = runs[largest]
+    for number, (start, end) in enumerate(runs):
+        result[start : end + 1, 0] = run_words[number] / total
+        result[start : end + 1, 1] = float(number == largest)
+        result[start : end + 1, 2] = math.log1p(end - start + 1)
+    index = np.arange(count)
+    outside = np.maximum(big_start - index, index - big_end)
+    result[:, 3] = np.log1p(np.maximum(outside, 0)) / 5
+    return result
+
+
+def _window_mean(values: np.ndarray, width: int, *, side: str) -> np.ndarray:
+    """Return the mean of the ``width`` values before (or after) each one; 0 past the page."""
+    padded = np.concatenate([np.zeros(width), values, np.zeros(width)])
+    sums = np.concatenate([[0.0], np.cumsum(padded)])
+    count = len(values)
+    index = np.arange(count) + width  # position of each value in ``padded``
+    if side == "before":
+        total = sums[index] - sums[index - width]
+    else:
+        total = sums[index + width + 1] - sums[index + 1]
+    return total / width
+
+
+def _densest_window(long_line: np.ndarray, window: int = 15) -> tuple[int, int]:
+    """Return (start, width) of the run of ``window`` lines holding the most long lines."""
+    count = len(long_line)
+    if count <= window:
+        return 0, count
+    sums = np.convolve(long_line, np.ones(window), mode="valid")
+    return int(np.argmax(sums)), window
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """The two stages and the threshold, as trained.
+
+    Stage one is a small neural network over the standardised line features (one hidden tanh
+    layer); stage two a logistic regression over each line's stage-one score and its
+    neighbours' (``context_features``).
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    hidden_weights: np.ndarray  # features × hidden units
+    hidden_bias: np.ndarray
+    weights: np.ndarray  # hidden units
+    bias: float
+    context_weights: np.ndarray
+    context_bias: float
+    threshold: float
+
+    def _hidden(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        standardised = (features - self.mean) / self.scale
+        return standardised, np.tanh(standardised @ self.hidden_weights + self.hidden_bias)
+
+    def first_scores(self, features: np.ndarray) -> np.ndarray:
+        _, hidden = self._hidden(features)
+        return _sigmoid(hidden @ self.weights + self.bias)
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        first = self.first_scores(features)
+        return _sigmoid(context_features(first) @ self.context_weights + self.context_bias)
+
+    def contributions(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (standardised features, each one's push on the stage-one logit)."""
+        standardised, hidden = self._hidden(features)
+        gradient = ((1 - hidden**2) * self.weights) @ self.hidden_weights.T
+        return standardised, standardised * gradient
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))
+
+
+def model_table(model: LineModel, **about: object) -> dict:
+    """Return the model as the JSON-ready table that ``kit/models/lines.json`` holds."""
+
+    def rounded(values: np.ndarray) -> list:
+        return np.round(values, 6).tolist()
+
+    return {
+        **about,
+        "features": [
+            {"name": name, "mean": mean, "scale": scale, "hidden": hidden}
+            for name, mean, scale, hidden in zip(
+                feature_names(),
+                rounded(model.mean),
+                rounded(model.scale),
+                rounded(model.hidden_weights),
+                strict=True,
+            )
+        ],
+        "hidden_bias": rounded(model.hidden_bias),
+        "output_weights": rounded(model.weights),
+        "output_bias": round(float(model.bias), 6),
+        "context": [
+            {"name": name, "weight": weight}
+            for name, weight in zip(context_names(), rounded(model.context_weights), strict=True)
+        ],
+        "context_bias": round(float(model.context_bias), 6),
+        "threshold": round(float(model.threshold), 4),
+    }
+
+
+def model_from_table(table: dict) -> LineModel:
+    """Return the ``LineModel`` a table of ``model_table`` describes (names must match)."""
+    names = [row["name"] for row in table["features"]]
+    if names != feature_names() or [row["name"] for row in table["context"]] != context_names():
+        raise ArgumentError(
+            "kit/models/lines.json does not match kit/ingest/lines.py: run train/train_lines.py"
+        )
+    return LineModel(
+        mean=np.array([row["mean"] for row in table["features"]]),
+        scale=np.array([row["scale"] for row in table["features"]]),
+        hidden_weights=np.array([row["hidden"] for row in table["features"]]),
+        hidden_bias=np.array(table["hidden_bias"]),
+        weights=np.array(table["output_weights"]),
+        bias=float(table["output_bias"]),
+        context_weights=np.array([row["weight"] for row in table["context"]]),
+        context_bias=float(table["context_bias"]),
+        threshold=float(table["threshold"]),
+    )
+
+
+@cache
+def load_model(path: Path = MODEL_PATH) -> LineModel:
+    """Return the shipped line model (read once)."""
+    return model_from_table(json.loads(path.read_text(encoding="utf-8")))
+
+
+def body_scores(lines: list[str], model: LineModel | None = None) -> np.ndarray:
+    """Return, for each line of a page (empty lines left out first), the body probability."""
+    model = model or load_model()
+    return model.scores(line_features(lines))
+
+
+def strongest_features(
+    features: np.ndarray, model: LineModel, *, count: int = 2
+) -> list[list[tuple[str, float]]]:
+    """Return, per line, the ``count`` (feature, standardised value) that lowered its score most."""
+    standardised, contributions = model.contributions(features)
+    names = feature_names()
+    order = np.argsort(contributions, axis=1)[:, :count]
+    return [
+        [(names[column], float(standardised[row, column])) for column in columns]
+        for row, columns in enumerate(order)
+    ]
+
+
+_PHRASES = {
+    "log_words": ("few words", "many words"),
+    "log_chars": ("short", "long"),
+    "ends_sentence": ("no sentence end", "ends like a sentence"),
+    "stops_per_word": ("no full stop inside", "many full stops"),
+    "commas_per_word": ("no commas", "many commas"),
+    "letters_share": ("few letters", "mostly letters"),
+    "digits_share": ("few digits", "many digits"),
+    "capitalised_share": ("few capitalised words", "mostly capitalised words"),
+    "short_words_share": ("few short words", "many short words"),
+    "separators": ("no separators", "separators such as | » ›"),
+    "bullet": ("not list items", "list items"),
+    "long_line": ("no long line", "long lines"),
+    "very_long_line": ("not a paragraph", "a paragraph"),
+    "position": ("near the top", "near the bottom"),
+    "words_before_share": ("above most of the page's words", "below most of the page's words"),
+    "repeated_on_page": ("not repeated", "repeated on the page"),
+    "in_densest_block": ("outside the densest run of long lines", "inside the densest run"),
+    "distance_to_densest": ("near the densest run", "far from the densest run of long lines"),
+    "frequent_words_share": ("few of the page's common words", "many of the page's common words"),
+    "words_vs_page_median": ("shorter than most lines", "longer than most lines"),
+    "run_words_share": ("in a small block of text", "in a large block of text"),
+    "in_largest_run": ("outside the largest block of text", "in the largest block of text"),
+    "log_run_lines": ("in a short block", "in a long block"),
+    "distance_to_largest_run": ("near the largest block", "far from the largest block of text"),
+}
+
+
+def describe(name: str, standardised: float) -> str:
+    """Return a feature's value in words, as the audit shows it.
+
+    >>> describe("log_words (3 after)", -1.2)
+    'few words in the 3 lines after'
+    """
+    base, _, around = name.partition(" (")
+    low, high = _PHRASES[base]
+    phrase = low if standardised < 0 else high
+    if not around:
+        return phrase
+    width, side = around.rstrip(")").split()
+    return (
+        f"{phrase} in the {width} lines {side}" if width != "1" else f"{phrase} on the line {side}"
+    )

@@ -1,0 +1,21 @@
+"""Store: the kit's files (the NLP cache, corpus frames, rollups, snapshots) as plain Parquet.
+
+Modules: storage (write whole, read verified), parquet (the store itself), rollups, snapshots and
+sources (cache keys from the code that produced the data).
+
+>>> import kit.store
+>>> "storage" in kit.store.__all__
+True
+"""
+
+from kit.exports import lazy_exports
+
+_EXPORTS = {
+    "storage": "kit.store.storage",
+    "parquet": "kit.store.parquet",
+    "rollups": "kit.store.rollups",
+    "snapshots": "kit.store.snapshots",
+    "sources": "kit.store.sources",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

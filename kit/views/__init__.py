@@ -1,0 +1,26 @@
+"""Views: what people see: charts, the dashboard, the framing view, comparison, the lesson.
+
+Modules: chart_style, charts, framing_charts, plots (live charts), html (escaping and templates),
+explorer (the dashboard), framing, compare, lesson. Views draw; they do not count.
+
+>>> import kit.views
+>>> "dashboard" in kit.views.__all__
+True
+"""
+
+from kit.exports import lazy_exports
+
+_EXPORTS = {
+    "dashboard": "kit.views.explorer:dashboard",
+    "chart_style": "kit.views.chart_style",
+    "charts": "kit.views.charts",
+    "framing_charts": "kit.views.framing_charts",
+    "plots": "kit.views.plots",
+    "html": "kit.views.html",
+    "explorer": "kit.views.explorer",
+    "framing": "kit.views.framing",
+    "compare": "kit.views.compare",
+    "lesson": "kit.views.lesson",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
