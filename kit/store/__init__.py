@@ -4,13 +4,15 @@ Modules: storage (write whole, read verified), parquet (the store itself), rollu
 sources (cache keys from the code that produced the data).
 
 >>> import kit.store
->>> "storage" in kit.store.__all__
+>>> "Damaged" in kit.store.__all__
 True
 """
 
 from kit.exports import lazy_exports
 
 _EXPORTS = {
+    "Damaged": "kit.store.storage:Damaged",
+    "plan_parts": "kit.store.parquet:plan_parts",
     "storage": "kit.store.storage",
     "parquet": "kit.store.parquet",
     "rollups": "kit.store.rollups",
