@@ -122,7 +122,7 @@ class VoilaServer:
         start_timeout: float = 120,
         notebook: Path | None = None,
     ) -> None:
-        from kit.publish.app import NOTEBOOK, voila_command
+        from kit.publish.app import NOTEBOOK, voila_command, voila_environment
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -135,7 +135,7 @@ class VoilaServer:
         self.process = subprocess.Popen(
             command,
             cwd=REPO,
-            env={**os.environ, **(environment or {})},
+            env={**os.environ, **voila_environment(), **(environment or {})},
             stdout=self._log,
             stderr=self._log,
         )

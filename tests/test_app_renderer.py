@@ -1,10 +1,12 @@
-"""The web app's chart renderer (app/labextensions/kit-plotly): plotly.js's basic bundle for
-the app's charts, the full bundle only for a figure that needs it, jupyterlab-plotly without
-the bundles; the page draws every chart with no page error (a real Voila and Chromium)."""
+"""The web app's page: its chart renderer (app/labextensions/kit-plotly: plotly.js's basic
+bundle for the app's charts, the full bundle only for a figure that needs it, jupyterlab-plotly
+without the bundles) and its template (a loading message that does not move); the page draws
+every chart with no page error (a real Voila and Chromium)."""
 
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 from browser_support import (
@@ -97,8 +99,12 @@ def test_basic_traces_draw_with_the_basic_bundle_and_a_heatmap_with_the_full_one
                 ".map(plot => plot._fullData[0].type)"
             )
             browser.close()
+        with urllib.request.urlopen(server.url, timeout=120) as response:
+            html = response.read().decode()
     finally:
         server.stop()
+    # The app's template ("kit"): a still loading message, not Voila's turning spinner.
+    assert 'id="loading_text"' in html and 'class="spinner"' not in html
     assert types == ["bar", "scatter", "heatmap"]
     assert not errors, errors
     loaded = {url.rsplit("/", 1)[-1] for url in scripts if url.endswith(".js")}
