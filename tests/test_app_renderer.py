@@ -22,7 +22,7 @@ from kit.publish import app
 
 
 def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
-    assert app.has_plotly_bundles(), "run `make setup` (python -m kit.app --install-plotly)"
+    assert app.has_plotly_bundles(), "run `make setup` (python -m kit.publish.app --install-plotly)"
     command = app.voila_command(8866, pool_size=2)
     assert f"--VoilaConfiguration.extra_labextensions_path={app.APP_EXTENSIONS}" in command
     assert "--VoilaConfiguration.extension_denylist=jupyterlab-plotly" in command
@@ -45,8 +45,8 @@ def _notebook(path):
     source = "\n".join(
         [
             "import plotly.graph_objects as go",
-            "from kit.app import show",
-            "from kit.plots import Plot",
+            "from kit.publish.app import show",
+            "from kit.views.plots import Plot",
             "show(Plot(go.Figure(go.Bar(x=[3, 1], y=['Putin', 'Xi'], orientation='h'))).widget)",
             "show(Plot(go.Figure(go.Scatter(x=[1, 2, 3], y=[2, 1, 3]))).widget)",
             "show(Plot(go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))).widget)",

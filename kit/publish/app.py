@@ -120,7 +120,7 @@ def install_plotly(folder: Path | None = None) -> bool:
     fallback = "the app draws with jupyterlab-plotly"
     npm = shutil.which("npm")
     if npm is None:
-        print(f"kit.app: no npm, so no {package}: {fallback}")
+        print(f"kit.publish.app: no npm, so no {package}: {fallback}")
         return False
     with tempfile.TemporaryDirectory(prefix="kit-plotly-") as scratch:
         packed = subprocess.run(
@@ -132,14 +132,13 @@ def install_plotly(folder: Path | None = None) -> bool:
         )
         archives = list(Path(scratch).glob("*.tgz"))
         if packed.returncode != 0 or not archives:
-            print(
-                f"kit.app: npm pack {package} failed ({packed.stderr.strip()[-300:]}): {fallback}"
-            )
+            failure = packed.stderr.strip()[-300:]
+            print(f"kit.publish.app: npm pack {package} failed ({failure}): {fallback}")
             return False
         with tarfile.open(archives[0]) as archive:
             member = archive.extractfile(f"package/{BASIC_BUNDLE}")
             if member is None:
-                print(f"kit.app: {package} has no {BASIC_BUNDLE}: {fallback}")
+                print(f"kit.publish.app: {package} has no {BASIC_BUNDLE}: {fallback}")
                 return False
             partial = folder / f".{BASIC_BUNDLE}.part"
             partial.write_bytes(member.read())
@@ -179,7 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     if options.install_plotly:
         installed = install_plotly()
-        print(f"kit.app: plotly.js bundles {'in' if installed else 'not in'} {PLOTLY_BUNDLES}")
+        print(
+            f"kit.publish.app: plotly.js bundles {'in' if installed else 'not in'} {PLOTLY_BUNDLES}"
+        )
         return
     command = voila_command(options.port, pool_size=options.pool, python=sys.executable)
     os.execve(sys.executable, command, {**os.environ, **voila_environment()})

@@ -2,13 +2,13 @@
 //
 // A JupyterLab federated extension written by hand (a module federation container: init()
 // takes the page's shared modules, get("./mimeExtension") gives the extension), so it needs no
-// build step. It replaces the jupyterlab-plotly extension in the Voila app only (kit/app.py):
+// build step. It replaces the jupyterlab-plotly extension in the Voila app only (kit/publish/app.py):
 //   - plotly.js's basic bundle (bar, pie, scatter: 1.2 MB) instead of the full one (4.8 MB),
 //     whose start-up was most of a page's script time; the full bundle is loaded only for a
 //     figure with another trace type;
 //   - one Plotly.react per output, and nothing after it (jupyterlab-plotly also redraws each
 //     chart once drawn and renders it to a PNG, work the app never uses).
-// Both bundles are installed by `python -m kit.app --install-plotly` (make setup).
+// Both bundles are installed by `python -m kit.publish.app --install-plotly` (make setup).
 var _JUPYTERLAB;
 (function () {
   "use strict";
