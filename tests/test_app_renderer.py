@@ -6,6 +6,7 @@ every chart with no page error (a real Voila and Chromium)."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
 
 import pytest
@@ -21,8 +22,16 @@ from browser_support import (
 from kit.publish import app
 
 
-def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
+def _needs_the_bundles() -> None:
+    """Skip without npm (the app then draws with jupyterlab-plotly); with npm, setup must have
+    installed the bundles."""
+    if shutil.which("npm") is None and not app.has_plotly_bundles():
+        pytest.skip("no npm: make setup could not fetch plotly.js's basic bundle")
     assert app.has_plotly_bundles(), "run `make setup` (python -m kit.publish.app --install-plotly)"
+
+
+def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
+    _needs_the_bundles()
     command = app.voila_command(8866, pool_size=2)
     assert f"--VoilaConfiguration.extra_labextensions_path={app.APP_EXTENSIONS}" in command
     assert "--VoilaConfiguration.extension_denylist=jupyterlab-plotly" in command
@@ -74,6 +83,7 @@ def _notebook(path):
 
 @pytest.mark.browser
 def test_basic_traces_draw_with_the_basic_bundle_and_a_heatmap_with_the_full_one(tmp_path):
+    _needs_the_bundles()
     sync_api = skip_without_a_browser("playwright.sync_api")
     notebook = _notebook(tmp_path / "renderer.ipynb")
     server = VoilaServer(tmp_path, pool_size=0, notebook=notebook)
