@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The web app's chart renderer: plotly.js's basic bundle from npm (kit/publish/app.py, install_plotly).
+# Without npm this says so and the app draws with jupyterlab-plotly's full bundle instead.
+PLOTLY_JS := app/labextensions/kit-plotly/static/plotly-basic.min.js
+$(PLOTLY_JS): $(STAMP)
+	$(PY) -m kit.publish.app --install-plotly
+
+setup: $(STAMP) $(PLOTLY_JS)
 
 lab: setup
 	$(PY) -m kit annotate data

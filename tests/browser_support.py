@@ -120,19 +120,22 @@ class VoilaServer:
         pool_size: int,
         environment: dict | None = None,
         start_timeout: float = 120,
+        notebook: Path | None = None,
     ) -> None:
-        from kit.publish.app import voila_command
+        from kit.publish.app import NOTEBOOK, voila_command, voila_environment
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = folder / "voila.log"
         self.pool_size = pool_size
         self._log = self.log_path.open("w")
-        command = voila_command(self.port, pool_size=pool_size, python=sys.executable)
+        command = voila_command(
+            self.port, pool_size=pool_size, python=sys.executable, notebook=notebook or NOTEBOOK
+        )
         self.process = subprocess.Popen(
             command,
             cwd=REPO,
-            env={**os.environ, **(environment or {})},
+            env={**os.environ, **voila_environment(), **(environment or {})},
             stdout=self._log,
             stderr=self._log,
         )

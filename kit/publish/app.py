@@ -26,6 +26,21 @@ DEFAULT_POOL_SIZE = 8
 POOL_REFILL_DELAY = 120
 # Page extensions the app does not use (its charts need no anywidget; its code is hidden).
 UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
+# The app's own chart renderer (app/labextensions/kit-plotly, hand-written, no build step):
+# plotly.js's basic bundle (bar, pie, scatter; 1.2 MB) in place of jupyterlab-plotly's full
+# one (4.8 MB), whose start-up was most of a page's script time, and one Plotly.react per
+# chart (jupyterlab-plotly also redraws each chart and renders it to a PNG). The bundles are
+# installed by ``install_plotly`` (``make setup``); without them the app uses jupyterlab-plotly.
+APP_EXTENSIONS = REPO / "app" / "labextensions"
+PLOTLY_BUNDLES = APP_EXTENSIONS / "kit-plotly" / "static"
+BASIC_BUNDLE = "plotly-basic.min.js"
+FULL_BUNDLE = "plotly.min.js"
+# The app's Voila template, "kit" (app/jupyter/voila/templates/kit): Voila's lab template with a
+# loading message that does not move (its spinner drew a frame every 16 ms while the page
+# loaded: a fifth of 8 pages' browser CPU). Voila finds templates on the Jupyter path, so the
+# server runs with this folder on $JUPYTER_PATH (``voila_environment``).
+APP_JUPYTER = REPO / "app" / "jupyter"
+TEMPLATE = "kit"
 # Seconds Voila waits for a cell's outputs after the cell has run. Its default (4 s) is
 # missed when many kernels start at once on a busy machine: the cell's widgets are then lost
 # and the page waits for them forever (seen with 30 kernels on 2 cores).
@@ -40,18 +55,105 @@ def voila_command(
     ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 8; 0 turns preheating off).
 
     Example:
-        >>> voila_command(8866, pool_size=3)[-4:-1]
+        >>> voila_command(8866, pool_size=3)[-5:-2]
         ['--preheat_kernel=True', '--pool_size=3', '--VoilaKernelManager.fill_delay=120']
     """
     if pool_size is None:
         pool_size = int(os.environ.get("KIT_APP_POOL") or DEFAULT_POOL_SIZE)
     command = [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
     command += ["--Voila.ip=127.0.0.1", f"--VoilaExecutor.iopub_timeout={OUTPUT_TIMEOUT}"]
-    command += [f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS]
+    unused = list(UNUSED_EXTENSIONS)
+    if has_plotly_bundles():
+        command += [f"--VoilaConfiguration.extra_labextensions_path={APP_EXTENSIONS}"]
+        unused.append("jupyterlab-plotly")
+    command += [f"--VoilaConfiguration.extension_denylist={name}" for name in unused]
     if pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
         command += [f"--VoilaKernelManager.fill_delay={POOL_REFILL_DELAY}"]
-    return [*command, "--strip_sources=True"]
+    return [*command, f"--template={TEMPLATE}", "--strip_sources=True"]
+
+
+def voila_environment(environment: dict | None = None) -> dict:
+    """Return the environment variables the server needs beside ``voila_command``'s options:
+    ``$JUPYTER_PATH`` led by the app's folder, where Voila finds the app's template.
+
+    Example:
+        >>> voila_environment({"JUPYTER_PATH": "/x"})["JUPYTER_PATH"] == f"{APP_JUPYTER}:/x"
+        True
+    """
+    environment = os.environ if environment is None else environment
+    paths = [str(APP_JUPYTER), *filter(None, environment.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {"JUPYTER_PATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
+def has_plotly_bundles(folder: Path | None = None) -> bool:
+    """Return whether the app's renderer has both plotly.js bundles (``install_plotly``)."""
+    folder = PLOTLY_BUNDLES if folder is None else folder
+    return all((folder / name).is_file() for name in (BASIC_BUNDLE, FULL_BUNDLE))
+
+
+def install_plotly(folder: Path | None = None) -> bool:
+    """Install the app renderer's plotly.js bundles in ``folder``; return whether both are there.
+
+    The full bundle is the one the plotly package ships (the same plotly.js as reports and
+    JupyterLab); the basic one is npm's ``plotly.js-basic-dist-min`` of that same version,
+    fetched with ``npm pack`` (at setup, never when the app runs). Without npm or the network
+    this says so and returns False: the app then draws with jupyterlab-plotly, as before.
+    """
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    import plotly
+    from plotly.offline import get_plotlyjs_version
+
+    folder = PLOTLY_BUNDLES if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(
+        Path(plotly.__file__).parent / "package_data" / FULL_BUNDLE, folder / FULL_BUNDLE
+    )
+    version = get_plotlyjs_version()
+    if (folder / BASIC_BUNDLE).is_file() and _bundle_version(folder / BASIC_BUNDLE) == version:
+        return True
+    package = f"plotly.js-basic-dist-min@{version}"
+    fallback = "the app draws with jupyterlab-plotly"
+    npm = shutil.which("npm")
+    if npm is None:
+        print(f"kit.publish.app: no npm, so no {package}: {fallback}")
+        return False
+    with tempfile.TemporaryDirectory(prefix="kit-plotly-") as scratch:
+        packed = subprocess.run(
+            [npm, "pack", package, "--silent", "--pack-destination", scratch],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        archives = list(Path(scratch).glob("*.tgz"))
+        if packed.returncode != 0 or not archives:
+            failure = packed.stderr.strip()[-300:]
+            print(f"kit.publish.app: npm pack {package} failed ({failure}): {fallback}")
+            return False
+        with tarfile.open(archives[0]) as archive:
+            member = archive.extractfile(f"package/{BASIC_BUNDLE}")
+            if member is None:
+                print(f"kit.publish.app: {package} has no {BASIC_BUNDLE}: {fallback}")
+                return False
+            partial = folder / f".{BASIC_BUNDLE}.part"
+            partial.write_bytes(member.read())
+            partial.replace(folder / BASIC_BUNDLE)
+    return has_plotly_bundles(folder)
+
+
+def _bundle_version(path: Path) -> str:
+    """Return the plotly.js version a bundle's banner names ('' if none)."""
+    import re
+
+    with path.open(errors="replace") as bundle:
+        banner = bundle.read(300)
+    found = re.search(r"\bv(\d+\.\d+\.\d+)\b", banner)
+    return found.group(1) if found else ""
 
 
 def show(*views: Any) -> None:
@@ -70,9 +172,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kit.publish.app", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--pool", type=int, default=None, help="preheated kernels (default 8)")
+    parser.add_argument(
+        "--install-plotly", action="store_true", help="install the renderer's plotly.js and exit"
+    )
     options = parser.parse_args(argv)
+    if options.install_plotly:
+        installed = install_plotly()
+        print(
+            f"kit.publish.app: plotly.js bundles {'in' if installed else 'not in'} {PLOTLY_BUNDLES}"
+        )
+        return
     command = voila_command(options.port, pool_size=options.pool, python=sys.executable)
-    os.execv(sys.executable, command)
+    os.execve(sys.executable, command, {**os.environ, **voila_environment()})
 
 
 if __name__ == "__main__":
