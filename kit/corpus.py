@@ -2,7 +2,9 @@
 
 Every frame is a pandas DataFrame with one row per thing (see DESIGN.md, "The contract").
 ``filter`` returns a new Corpus with every frame filtered consistently; the counting methods
-return tidy frames that ``kit.charts`` draws.
+return tidy frames that ``kit.charts`` draws. The queries themselves are ``kit.queries.Queries``
+(shared with the store-backed ``kit.lazy.LazyCorpus``); this module provides the primitives
+they read, over pandas frames.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 from kit.queries import (  # noqa: F401  (the helpers' names, where they were)
     CONTEXT_COLUMNS,
     FREQUENCIES,
+    Limits,
     Queries,
     as_list,
     as_timestamp,
@@ -42,7 +45,7 @@ ARTICLE_COLUMNS = [
 ]  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the repr is Queries' (the headline numbers)
 class Corpus(Queries):
     """A collection of articles as tidy frames, with filters and counts.
 
@@ -126,15 +129,6 @@ class Corpus(Queries):
         return wanted.merge(kept, on=TARGET_KEY, how="left").reindex(columns=STANCE_COLUMNS)
 
     # ---- overview -------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        summary = self.summary()
-        span = summary["date span"]
-        return (
-            f"<Corpus: {summary['articles']} articles from {summary['outlets']} outlets"
-            f"{', ' + span if span else ''}; {summary['mentions']} mentions of "
-            f"{summary['entities']} entities; {summary['problems']} problems>"
-        )
-
     def frames(self) -> dict[str, pd.DataFrame]:
         """Return {name: frame} for every contract frame."""
         return {name: getattr(self, name) for name in FRAMES}
@@ -177,16 +171,10 @@ class Corpus(Queries):
         """Return the columns of the mentions frame."""
         return self.mentions.columns.tolist()
 
-    def narrowed(
-        self,
-        *,
-        entity: list | None,
-        source: list | None,
-        start: pd.Timestamp | None,
-        end: pd.Timestamp | None,
-        label: list | None,
-    ) -> Corpus:
+    def narrowed(self, limits: Limits) -> Corpus:
         """Return a Corpus restricted as ``filter`` describes, every frame consistently."""
+        entity, source, label = limits.entity, limits.source, limits.label
+        start, end = limits.start, limits.end
 
         def select(frame: pd.DataFrame) -> pd.DataFrame:
             """Keep the rows of the chosen outlets and dates (articles and mentions alike)."""

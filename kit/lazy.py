@@ -1,10 +1,10 @@
 """A ``Corpus`` whose frames stay in the store: filters and counts run in DuckDB.
 
 ``kit.load(store_path, lazy=True)`` (or ``kit.load(path, store=..., lazy=True)``) returns a
-:class:`LazyCorpus`. It answers the same questions as ``kit.corpus.Corpus`` — ``filter``,
-``mention_counts`` (with ``freq``), ``top_entities``, ``contexts``, ``entities()``, ``sources``,
-``summary()`` — with the same results, reading the store's Parquet files through DuckDB and,
-where they give the exact answer, its rollups (``kit.rollups``).
+:class:`LazyCorpus`. It answers the same questions as ``kit.corpus.Corpus`` with the same code
+(``kit.queries.Queries``): this module provides the backend primitives those queries read,
+as DuckDB queries over the store's Parquet files and, where they give the exact answer, its
+rollups (``kit.rollups``).
 
 A frame (``corpus.mentions``, ``corpus.articles``, ...) comes back as pandas only while it has
 at most ``max_rows`` rows; beyond that the error says how many rows it has and how to take a
@@ -24,7 +24,7 @@ import pandas as pd
 from kit.corpus import Corpus
 from kit.errors import KitError, value_invalid_msg
 from kit.lazy_sql import Selection, Where, within_dates
-from kit.queries import Queries, as_timestamp, period_start
+from kit.queries import Limits, Queries, as_timestamp, period_start
 from kit.rollups import connect, frame_glob, quoted, rollup_path
 from kit.store import CORPUS_FRAMES, check_corpus, is_local, location, read_manifest
 
@@ -35,7 +35,7 @@ ENTITY_COLUMNS = {"mentions": "entity", "descriptors": "entity", "quotes": "spea
 ARTICLE_LEVEL = ("articles", "dropped", "sentences", "citations")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the repr is Queries' (the headline numbers)
 class LazyCorpus(Queries):
     """A corpus kept in a store (a folder or fsspec URL), queried through DuckDB.
 
@@ -183,14 +183,10 @@ class LazyCorpus(Queries):
         return self.to_memory().stance
 
     # ---- overview ---------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        summary = self.summary()
-        span = summary["date span"]
-        return (
-            f"<LazyCorpus {self.root}: {summary['articles']:,} articles from "
-            f"{summary['outlets']:,} outlets{', ' + span if span else ''}; "
-            f"{summary['mentions']:,} mentions of {summary['entities']:,} entities>"
-        )
+    @property
+    def repr_name(self) -> str:
+        """Return what the repr calls this corpus: the class and the store's location."""
+        return f"LazyCorpus {self.root}"
 
     # ---- the backend primitives (kit.queries.Backend) as SQL over the store -----------------
     def overview(self) -> dict:
@@ -230,19 +226,9 @@ class LazyCorpus(Queries):
         """Return the columns of the mentions frame."""
         return self._columns("mentions")
 
-    def narrowed(
-        self,
-        *,
-        entity: list | None,
-        source: list | None,
-        start: pd.Timestamp | None,
-        end: pd.Timestamp | None,
-        label: list | None,
-    ) -> LazyCorpus:
+    def narrowed(self, limits: Limits) -> LazyCorpus:
         """Return a LazyCorpus restricted as ``filter`` describes (nothing is read yet)."""
-        selection = self.selection.narrowed(
-            entity=entity, source=source, start=start, end=end, label=label
-        )
+        selection = self.selection.narrowed(**vars(limits))
         return replace(self, selection=selection, fetched={})
 
     def _rollup_for(self, keys: set[str], freq: str | None) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ corpus provides: pandas over its frames, SQL over the store and its rollups.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -64,6 +65,20 @@ def period_start(published: pd.Series, freq: str) -> pd.Series:
     return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.dt.tz_localize("UTC")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one ``filter`` call keeps: entities, outlets, UTC bounds (inclusive), labels.
+
+    None keeps everything; a list keeps those values only.
+    """
+
+    entity: list | None = None
+    source: list | None = None
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    label: list | None = None
+
+
 class Backend(Protocol):
     """What a corpus provides for :class:`Queries` to answer every question over it.
 
@@ -82,16 +97,8 @@ class Backend(Protocol):
         """Return the number of rows of one frame of this corpus."""
         ...
 
-    def narrowed(
-        self,
-        *,
-        entity: list | None,
-        source: list | None,
-        start: pd.Timestamp | None,
-        end: pd.Timestamp | None,
-        label: list | None,
-    ) -> Backend:
-        """Return this corpus restricted to the entities, outlets, labels and UTC bounds."""
+    def narrowed(self, limits: Limits) -> Backend:
+        """Return this corpus restricted to what ``limits`` keeps (see ``Queries.filter``)."""
         ...
 
     def overview(self) -> dict:
@@ -152,7 +159,19 @@ class Backend(Protocol):
 class Queries:
     """The questions asked of a corpus, over the primitives of :class:`Backend`."""
 
+    repr_name = "Corpus"  # what the repr calls the corpus
+
     # ---- overview -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        summary = self.summary()
+        span = summary["date span"]
+        return (
+            f"<{self.repr_name}: {summary['articles']:,} articles from "
+            f"{summary['outlets']:,} outlets"
+            f"{', ' + span if span else ''}; {summary['mentions']:,} mentions of "
+            f"{summary['entities']:,} entities; {summary['problems']:,} problems>"
+        )
+
     def summary(self: Backend) -> dict:
         """Return the headline numbers: articles, outlets, date span, mentions, problems."""
         overview = self.overview()
@@ -202,11 +221,13 @@ class Queries:
         dropped, citations) keep the selected articles.
         """
         return self.narrowed(
-            entity=as_list(entity),
-            source=as_list(source),
-            start=as_timestamp(start),
-            end=as_timestamp(end, end=True),
-            label=as_list(label),
+            Limits(
+                entity=as_list(entity),
+                source=as_list(source),
+                start=as_timestamp(start),
+                end=as_timestamp(end, end=True),
+                label=as_list(label),
+            )
         )
 
     # ---- counting ---------------------------------------------------------------------------
