@@ -20,7 +20,8 @@ from kit.annotate.quotes import voices
 from kit.annotate.stance import MODEL_DIR
 from kit.corpus.contrast import distinctive_words
 from kit.corpus.dashboard_data import options_from
-from kit.corpus.memory import Corpus, as_list, is_missing
+from kit.corpus.memory import Corpus
+from kit.corpus.queries import as_list, is_missing
 from kit.errors import ArgumentError
 
 DEFAULT_SETTINGS: dict[str, Any] = {"entity": None, "source": None, "term": None}

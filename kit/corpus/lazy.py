@@ -1,10 +1,10 @@
 """A ``Corpus`` whose frames stay in the store: filters and counts run in DuckDB.
 
 ``kit.load(store_path, lazy=True)`` (or ``kit.load(path, store=..., lazy=True)``) returns a
-:class:`LazyCorpus`. It answers the same questions as ``kit.corpus.memory.Corpus`` — ``filter``,
-``mention_counts`` (with ``freq``), ``top_entities``, ``contexts``, ``entities()``, ``sources``,
-``summary()`` — with the same results, reading the store's Parquet files through DuckDB and,
-where they give the exact answer, its rollups (``kit.store.rollups``).
+:class:`LazyCorpus`. It answers the same questions as ``kit.corpus.Corpus`` with the same code
+(``kit.corpus.queries.Queries``): this module provides the backend primitives those queries read,
+as DuckDB queries over the store's Parquet files and, where they give the exact answer, its
+rollups (``kit.store.rollups``).
 
 A frame (``corpus.mentions``, ``corpus.articles``, ...) comes back as pandas only while it has
 at most ``max_rows`` rows; beyond that the error says how many rows it has and how to take a
@@ -14,17 +14,17 @@ in-memory ``Corpus``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kit.corpus.lazy_sql import Selection, Where, within_dates
-from kit.corpus.memory import FREQUENCIES, Corpus, as_list, as_timestamp, period_start
-from kit.errors import ArgumentError, KitError, value_invalid_msg
+from kit.corpus.memory import Corpus
+from kit.corpus.queries import Limits, Queries, as_timestamp, period_start
+from kit.errors import KitError, value_invalid_msg
 from kit.store.parquet import CORPUS_FRAMES, check_corpus, is_local, location, read_manifest
 from kit.store.rollups import connect, frame_glob, quoted, rollup_path
 
@@ -35,8 +35,8 @@ ENTITY_COLUMNS = {"mentions": "entity", "descriptors": "entity", "quotes": "spea
 ARTICLE_LEVEL = ("articles", "dropped", "sentences", "citations")
 
 
-@dataclass(frozen=True)
-class LazyCorpus:
+@dataclass(frozen=True, repr=False)  # the repr is Queries' (the headline numbers)
+class LazyCorpus(Queries):
     """A corpus kept in a store (a folder or fsspec URL), queried through DuckDB.
 
     Example (a store written by ``kit.load(path, store="store/")``)::
@@ -182,22 +182,15 @@ class LazyCorpus:
         """Return the stance frame, scored on the (filtered) corpus in memory."""
         return self.to_memory().stance
 
-    def stance_summary(self, by: str | Iterable[str] = ("source", "entity")) -> pd.DataFrame:
-        """Return stance per group (see ``Corpus.stance_summary``), scored in memory."""
-        return self.to_memory().stance_summary(by)
-
     # ---- overview ---------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        summary = self.summary()
-        span = summary["date span"]
-        return (
-            f"<LazyCorpus {self.root}: {summary['articles']:,} articles from "
-            f"{summary['outlets']:,} outlets{', ' + span if span else ''}; "
-            f"{summary['mentions']:,} mentions of {summary['entities']:,} entities>"
-        )
+    @property
+    def repr_name(self) -> str:
+        """Return what the repr calls this corpus: the class and the store's location."""
+        return f"LazyCorpus {self.root}"
 
-    def summary(self) -> dict:
-        """Return the headline numbers, as ``Corpus.summary``."""
+    # ---- the backend primitives (kit.queries.Backend) as SQL over the store -----------------
+    def overview(self) -> dict:
+        """Return the numbers ``summary`` reports (see ``kit.corpus.queries.Backend.overview``)."""
         articles = self._article_where()
         row = self.connection.execute(
             "select count(*), count(distinct source), min(published), max(published), "
@@ -210,59 +203,34 @@ class LazyCorpus:
             f"select count(*), count(distinct entity) from mentions {mentions.sql}",
             mentions.parameters,
         ).fetchone()
-        span = ""
-        if row[2] is not None:
-            span = f"{pd.Timestamp(row[2]):%Y-%m-%d} to {pd.Timestamp(row[3]):%Y-%m-%d}"
+        dated = row[2] is not None
         return {
-            "articles": int(row[0]),
-            "outlets": int(row[1]),
-            "date span": span,
-            "undated articles": int(row[4]),
-            "words": int(row[5]),
-            "mentions": int(mention_count),
-            "entities": int(entity_count),
-            "dropped lines": self.count("dropped"),
-            "problems": self.count("problems"),
+            "articles": row[0],
+            "outlets": row[1],
+            "first": pd.Timestamp(row[2]) if dated else None,
+            "last": pd.Timestamp(row[3]) if dated else None,
+            "undated": row[4],
+            "words": row[5],
+            "mentions": mention_count,
+            "entities": entity_count,
         }
 
-    @property
-    def sources(self) -> list[str]:
-        """Return the outlets, sorted."""
-        where = self._article_where()
-        found = self.sql(
-            f"select distinct source from articles {where.sql} and source is not null"
-            if where.conditions
-            else "select distinct source from articles where source is not null",
-            where.parameters,
-        )
-        return sorted(found["source"])
+    def outlets(self) -> list[str]:
+        """Return the distinct outlets of this corpus's articles."""
+        where = self._article_where().raw("source is not null")
+        return self.sql(f"select distinct source from articles {where.sql}", where.parameters)[
+            "source"
+        ].tolist()
 
-    def entities(self, label: str | None = None) -> list[str]:
-        """Return the entities, most mentioned first (optionally of one spaCy label)."""
-        counts = self._entity_counts(label=label, by=None, limit=None)
-        return counts["entity"].tolist()
+    def mention_columns(self) -> list[str]:
+        """Return the columns of the mentions frame."""
+        return self._columns("mentions")
 
-    # ---- filtering --------------------------------------------------------------------------
-    def filter(
-        self,
-        *,
-        entity: str | Iterable[str] | None = None,
-        source: str | Iterable[str] | None = None,
-        start: Any = None,
-        end: Any = None,
-        label: str | Iterable[str] | None = None,
-    ) -> LazyCorpus:
-        """Return a LazyCorpus restricted as ``Corpus.filter`` would (nothing is read yet)."""
-        selection = self.selection.narrowed(
-            entity=entity,
-            source=source,
-            start=as_timestamp(start),
-            end=as_timestamp(end, end=True),
-            label=label,
-        )
+    def narrowed(self, limits: Limits) -> LazyCorpus:
+        """Return a LazyCorpus restricted as ``filter`` describes (nothing is read yet)."""
+        selection = self.selection.narrowed(**vars(limits))
         return replace(self, selection=selection, fetched={})
 
-    # ---- counting ---------------------------------------------------------------------------
     def _rollup_for(self, keys: set[str], freq: str | None) -> tuple[str, str] | None:
         """Return (rollup view, its date column) that answers a count exactly, or None."""
         if "entity" not in keys or not keys <= ROLLUP_KEYS:
@@ -294,11 +262,42 @@ class LazyCorpus:
         query = f"select {columns}, {aggregates} from {view} {where.sql} group by all"
         return query, where.parameters
 
-    def _totals(self, article_keys: list[str], freq: str | None) -> pd.DataFrame:
-        """Return words_total and articles_total of the universe by ``article_keys``."""
+    def _of_label(self, label: list | None) -> LazyCorpus:
+        if label is None:
+            return self
+        limits = {"entity": None, "source": None, "start": None, "end": None}
+        return replace(self, selection=self.selection.narrowed(**limits, label=label))
+
+    def count_mentions(
+        self, by: list[str], freq: str | None, *, label: list | None = None
+    ) -> pd.DataFrame:
+        """Return mentions and articles per ``by`` group (and period), of ``label``."""
+        query, parameters = self._of_label(label).counts_sql(list(by), freq)
+        counts = as_pandas(self.sql(query, parameters))
+        if freq:
+            counts["published"] = period_start(counts["published"], freq)
+        return counts
+
+    def top_counts(
+        self, keys: list[str], *, label: list | None, by: str | None, limit: int
+    ) -> pd.DataFrame:
+        """Return the counts of the ``limit`` largest ``keys`` groups (per ``by`` group)."""
+        query, parameters = self._of_label(label).counts_sql(keys, None)
+        order = ", ".join(["mentions desc", *keys])
+        if by:
+            query = (
+                f"select * from ({query}) qualify row_number() over "
+                f"(partition by {by} order by {order}) <= {int(limit)}"
+            )
+        else:
+            query = f"{query} order by {order} limit {int(limit)}"
+        return as_pandas(self.sql(query, parameters))
+
+    def article_totals(self, keys: list[str], freq: str | None) -> pd.DataFrame:
+        """Return words_total and articles_total of the universe per ``keys`` group."""
         period = f"date_trunc('{TRUNCATE[freq]}', {{date}}) as published" if freq else None
-        keys = [key for key in article_keys if key != "published"]
-        if self.selection.day_aligned():
+        groups = [key for key in keys if key != "published"]
+        if self.selection.day_aligned() and "story" not in keys:
             where = Where().among("source", self.selection.sources)
             within_dates(where, self.selection, "day")
             view, date_column = "outlet_day", "day"
@@ -309,128 +308,25 @@ class LazyCorpus:
             view, date_column = "articles", "published"
             aggregates = "coalesce(sum(n_words), 0)::bigint as words_total, "
             aggregates += "count(*)::bigint as articles_total"
-        columns = [*keys, *([period.format(date=date_column)] if "published" in article_keys
-                            else [])]  # fmt: skip
+        columns = [*groups, *([period.format(date=date_column)] if "published" in keys else [])]
         select = ", ".join([*columns, aggregates])
         group = " group by all" if columns else ""
-        return self.sql(f"select {select} from {view} {where.sql}{group}", where.parameters)
+        totals = self.sql(f"select {select} from {view} {where.sql}{group}", where.parameters)
+        if "published" in keys:
+            totals["published"] = period_start(_utc(totals["published"]), freq)
+        return totals
 
-    def mention_counts(
-        self,
-        by: str | Iterable[str] = ("entity", "source"),
-        *,
-        freq: str | None = None,
-        fill_zeros: bool = False,
-    ) -> pd.DataFrame:
-        """Return mentions counted by ``by`` (and by period with ``freq``), as ``Corpus``'s."""
-        by = [by] if isinstance(by, str) else list(by)
-        columns = self._columns("mentions")
-        unknown = [column for column in by if column not in columns]
-        if unknown:
-            raise ArgumentError(value_invalid_msg("by", unknown[0], columns))
-        if freq is not None and freq not in FREQUENCIES:
-            raise ArgumentError(value_invalid_msg("freq", freq, FREQUENCIES))
-        if fill_zeros and freq is not None:
-            return self.to_memory().mention_counts(by, freq=freq, fill_zeros=True)
-        keys = by + (["published"] if freq else [])
-        query, parameters = self.counts_sql(by, freq)
-        counts = as_pandas(self.sql(query, parameters))
-        if freq:
-            counts["published"] = period_start(counts["published"], freq)
-        article_keys = [key for key in keys if key in ("source", "published")]
-        totals = self._totals(article_keys, freq)
-        if article_keys:
-            if freq:
-                totals["published"] = period_start(_utc(totals["published"]), freq)
-            counts = counts.join(totals.set_index(article_keys), on=article_keys)
-        else:
-            counts["words_total"] = int(totals["words_total"].iloc[0])
-            counts["articles_total"] = int(totals["articles_total"].iloc[0])
-        words = counts["words_total"].replace(0, np.nan)
-        counts["per_1000_words"] = 1000 * counts["mentions"] / words
-        counts["article_share"] = counts["articles"] / counts["articles_total"].replace(0, np.nan)
-        order = keys + ["mentions", "articles", "per_1000_words", "article_share"]
-        order += ["words_total", "articles_total"]
-        sort_keys = [key for key in keys if key != "published"]
-        counts = (
-            counts[order]
-            .sort_values(by=keys)
-            .sort_values(
-                ["published", *sort_keys] if freq else ["mentions", *sort_keys],
-                ascending=[True] * (len(sort_keys) + 1)
-                if freq
-                else [False] + [True] * len(sort_keys),
-                ignore_index=True,
-                kind="stable",
-            )
-        )
-        return counts
+    def date_span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """Return the first and last publication time of the universe."""
+        where = self._article_where(by_mention=False)
+        first, last = self.connection.execute(
+            f"select min(published), max(published) from articles {where.sql}", where.parameters
+        ).fetchone()
+        if first is None:
+            return None, None
+        return tuple(as_timestamp(stamp) for stamp in (first, last))
 
-    def _entity_counts(
-        self, *, label: str | Iterable[str] | None, by: str | None, limit: int | None
-    ) -> pd.DataFrame:
-        """Return mentions and articles per entity (and ``by``), most mentioned first."""
-        selection = self.selection.narrowed(
-            entity=None, source=None, start=None, end=None, label=label
-        )
-        corpus = replace(self, selection=selection)
-        keys = ([by] if by else []) + ["entity", "label"]
-        query, parameters = corpus.counts_sql(keys, None)
-        order = "mentions desc, entity, label" + (f", {by}" if by else "")
-        if limit is not None and by:
-            query = (
-                f"select * from ({query}) qualify row_number() over "
-                f"(partition by {by} order by {order}) <= {int(limit)}"
-            )
-        elif limit is not None:
-            query = f"{query} order by {order} limit {int(limit)}"
-        else:
-            query = f"{query} order by {order}"
-        return as_pandas(self.sql(query, parameters))
-
-    def top_entities(
-        self, n: int = 10, *, label: str | Iterable[str] | None = None, by: str | None = None
-    ) -> pd.DataFrame:
-        """Return the ``n`` most mentioned entities (per ``by`` group), as ``Corpus``'s."""
-        keys = ([by] if by else []) + ["entity", "label"]
-        counts = self._entity_counts(label=label, by=by, limit=n)
-        counts = counts[[*keys, "mentions", "articles"]].sort_values(keys, kind="stable")
-        counts = counts.sort_values(["mentions", "entity"], ascending=[False, True], kind="stable")
-        if by:
-            top = counts.groupby(by, sort=False).head(n)
-            return top.sort_values(by, kind="stable").reset_index(drop=True)
-        return counts.head(n).reset_index(drop=True)
-
-    def contexts(
-        self, entity: str | Iterable[str], *, width: int = 60, limit: int | None = None
-    ) -> pd.DataFrame:
-        """Return key-word-in-context rows for an entity, lined up by date (as ``Corpus``'s)."""
-        mentions = self._context_mentions(as_list(entity), limit)
-        doc_ids = sorted(set(mentions["doc_id"]))
-        articles = Where().among("doc_id", doc_ids)
-        texts = self.sql(
-            f"select doc_id, title, text from articles {articles.sql}", articles.parameters
-        ).set_index("doc_id")
-        lefts, rights, sentences = [], [], []
-        for doc_id, start, end, sent_start, sent_end in zip(
-            mentions["doc_id"], mentions["start"], mentions["end"],
-            mentions["sent_start"], mentions["sent_end"], strict=True,
-        ):  # fmt: skip
-            text = texts.at[doc_id, "text"]
-            lefts.append(" ".join(text[max(0, start - width) : start].split()))
-            rights.append(" ".join(text[end : end + width].split()))
-            sentences.append("" if pd.isna(sent_start) else text[int(sent_start) : int(sent_end)])
-        result = mentions[["doc_id", "sent_id", "source", "published"]].copy()
-        result["title"] = texts["title"].reindex(mentions["doc_id"]).to_numpy()
-        result["left"] = lefts
-        result["mention"] = mentions["text"].to_numpy()
-        result["right"] = rights
-        result["sentence"] = sentences
-        result["start"] = mentions["start"].to_numpy()
-        result["end"] = mentions["end"].to_numpy()
-        return result.reset_index(drop=True)
-
-    def _context_mentions(self, entities: list[str], limit: int | None) -> pd.DataFrame:
+    def context_mentions(self, entities: list[str], limit: int | None) -> pd.DataFrame:
         """Return the entities' mentions in date order (the first ``limit``), with their
         sentence's offsets, from ``mentions_by_entity``."""
         columns = 'doc_id, sent_id, source, published, text, start, "end", sent_start, sent_end'
@@ -461,6 +357,43 @@ class LazyCorpus:
 
     def _columns(self, view: str) -> list[str]:
         return self.sql(f"select * from {view} limit 0").columns.tolist()
+
+    def articles_by_id(self, doc_ids: Sequence[str], columns: list[str]) -> pd.DataFrame:
+        """Return ``columns`` of the articles with these ``doc_id`` values."""
+        where = Where().among("doc_id", list(doc_ids))
+        return as_pandas(self.sql(f"select {', '.join(columns)} from articles {where.sql}",
+                                  where.parameters))  # fmt: skip
+
+    def story_articles(self, columns: list[str], story: str | None) -> pd.DataFrame:
+        """Return ``columns`` of this corpus's articles (of one ``story``, if given)."""
+        where = self._article_where()
+        if story is not None:
+            where.compare("story", "=", story)
+        query = f"select {', '.join(columns)} from articles {where.sql}"
+        return self._bounded(query, where.parameters, "articles")
+
+    def naming_sentences(self, entities: list[str], story: str | None) -> pd.DataFrame:
+        """Return doc_id, sent_id, text of this corpus's sentences that name an entity."""
+        articles = self._article_where()
+        if story is not None:
+            articles.compare("story", "=", story)
+        mentions = self.mention_where().among("entity", entities)
+        query = (
+            "select doc_id, sent_id, text from sentences semi join (select doc_id, sent_id "
+            f"from mentions {mentions.sql}) using (doc_id, sent_id) "
+            f"where doc_id in (select doc_id from articles {articles.sql})"
+        )
+        return self._bounded(query, [*mentions.parameters, *articles.parameters], "sentences")
+
+    def _bounded(self, query: str, parameters: list[Any], frame: str) -> pd.DataFrame:
+        """Return a query's rows, unless there are more than ``max_rows`` of them."""
+        rows = int(self._scalar(f"select count(*) from ({query})", parameters))
+        if rows > self.max_rows:
+            raise KitError(
+                f"{self.root}: {rows:,} rows of {frame}, more than max_rows={self.max_rows:,}; "
+                "filter the corpus first (corpus.filter(source=..., start=..., end=...))"
+            )
+        return as_pandas(self.sql(query, parameters))
 
 
 def _utc(stamps: pd.Series) -> pd.Series:

@@ -2,13 +2,14 @@
 
 Every frame is a pandas DataFrame with one row per thing (see DESIGN.md, "The contract").
 ``filter`` returns a new Corpus with every frame filtered consistently; the counting methods
-return tidy frames that ``kit.views.charts`` draws.
+return tidy frames that ``kit.charts`` draws. The queries themselves are ``kit.queries.Queries``
+(shared with the store-backed ``kit.corpus.lazy.LazyCorpus``); this module provides the primitives
+they read, over pandas frames.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.errors import ArgumentError, value_invalid_msg
+from kit.corpus.queries import (  # noqa: F401  (the helpers' names, where they were)
+    CONTEXT_COLUMNS,
+    FREQUENCIES,
+    Limits,
+    Queries,
+    as_list,
+    as_timestamp,
+    period_start,
+)
 from kit.store.parquet import Damaged
 from kit.store.snapshots import read_later, write_later
 
-FREQUENCIES = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
 FRAMES = (
     "articles",
     "dropped",
@@ -37,53 +45,8 @@ ARTICLE_COLUMNS = [
 ]  # fmt: skip
 
 
-def is_missing(value: Any) -> bool:
-    """Return True for None, NaN, NaT and pandas' NA (scalars only)."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value)) if pd.api.types.is_scalar(value) else False
-    except (TypeError, ValueError):
-        return False
-
-
-def as_list(value: Any) -> list | None:
-    """Return a value as a list: None stays None, a string or a scalar becomes ``[value]``.
-
-    >>> as_list("Vladimir Putin"), as_list(("A", "B")), as_list(None)
-    (['Vladimir Putin'], ['A', 'B'], None)
-    """
-    if value is None:
-        return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return [value]
-    return list(value)
-
-
-def as_timestamp(value: Any, *, end: bool = False) -> pd.Timestamp | None:
-    """Return a UTC timestamp; a bare date as ``end`` means the end of that day."""
-    if value is None:
-        return None
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    is_bare_date = isinstance(value, str) and len(value) <= 10 or stamp == stamp.normalize()
-    if end and is_bare_date:
-        stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-    return stamp
-
-
-def period_start(published: pd.Series, freq: str) -> pd.Series:
-    """Return the start of the day, week (Monday) or month of each timestamp, in UTC."""
-    if freq not in FREQUENCIES:
-        raise ArgumentError(value_invalid_msg("freq", freq, FREQUENCIES))
-    naive = published.dt.tz_convert("UTC").dt.tz_localize(None)
-    return naive.dt.to_period(FREQUENCIES[freq]).dt.start_time.dt.tz_localize("UTC")
-
-
-@dataclass(frozen=True)
-class Corpus:
+@dataclass(frozen=True, repr=False)  # the repr is Queries' (the headline numbers)
+class Corpus(Queries):
     """A collection of articles as tidy frames, with filters and counts.
 
     Example:
@@ -166,45 +129,6 @@ class Corpus:
         return wanted.merge(kept, on=TARGET_KEY, how="left").reindex(columns=STANCE_COLUMNS)
 
     # ---- overview -------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        summary = self.summary()
-        span = summary["date span"]
-        return (
-            f"<Corpus: {summary['articles']} articles from {summary['outlets']} outlets"
-            f"{', ' + span if span else ''}; {summary['mentions']} mentions of "
-            f"{summary['entities']} entities; {summary['problems']} problems>"
-        )
-
-    def summary(self) -> dict:
-        """Return the headline numbers: articles, outlets, date span, mentions, problems."""
-        published = self.articles["published"].dropna()
-        span = ""
-        if len(published):
-            span = f"{published.min():%Y-%m-%d} to {published.max():%Y-%m-%d}"
-        return {
-            "articles": len(self.articles),
-            "outlets": self.articles["source"].nunique(),
-            "date span": span,
-            "undated articles": int(self.articles["published"].isna().sum()),
-            "words": int(self.articles["n_words"].sum()),
-            "mentions": len(self.mentions),
-            "entities": self.mentions["entity"].nunique() if len(self.mentions) else 0,
-            "dropped lines": len(self.dropped),
-            "problems": len(self.problems),
-        }
-
-    @property
-    def sources(self) -> list[str]:
-        """Return the outlets, sorted."""
-        return sorted(self.articles["source"].dropna().unique())
-
-    def entities(self, label: str | None = None) -> list[str]:
-        """Return the entities, most mentioned first (optionally of one spaCy label)."""
-        mentions = self.mentions
-        if label is not None:
-            mentions = mentions[mentions["label"].isin(as_list(label))]
-        return mentions["entity"].value_counts().index.tolist()
-
     def frames(self) -> dict[str, pd.DataFrame]:
         """Return {name: frame} for every contract frame."""
         return {name: getattr(self, name) for name in FRAMES}
@@ -220,34 +144,46 @@ class Corpus:
             written.append(path)
         return written
 
-    # ---- filtering --------------------------------------------------------------------------
-    def filter(
-        self,
-        *,
-        entity: str | Iterable[str] | None = None,
-        source: str | Iterable[str] | None = None,
-        start: Any = None,
-        end: Any = None,
-        label: str | Iterable[str] | None = None,
-    ) -> Corpus:
-        """Return a Corpus restricted to some entities, outlets, dates or entity types.
+    # ---- the backend primitives (kit.queries.Backend) over pandas frames --------------------
+    def count(self, frame: str) -> int:
+        """Return the number of rows of one frame."""
+        return len(getattr(self, frame))
 
-        ``source``, ``start`` and ``end`` (inclusive; a bare date means the whole day) select
-        articles. ``entity`` and ``label`` select mentions and keep the articles that have one;
-        entity-level frames (mentions, stance, descriptors) keep only those entities' rows,
-        quotes keep those entities' own quotes, and article-level frames (articles, sentences,
-        dropped, citations) keep the selected articles.
-        """
-        start_at, end_at = as_timestamp(start), as_timestamp(end, end=True)
+    def overview(self) -> dict:
+        """Return the numbers ``summary`` reports (see ``kit.corpus.queries.Backend.overview``)."""
+        published = self.articles["published"].dropna()
+        return {
+            "articles": len(self.articles),
+            "outlets": self.articles["source"].nunique(),
+            "first": published.min() if len(published) else None,
+            "last": published.max() if len(published) else None,
+            "undated": self.articles["published"].isna().sum(),
+            "words": self.articles["n_words"].sum(),
+            "mentions": len(self.mentions),
+            "entities": self.mentions["entity"].nunique() if len(self.mentions) else 0,
+        }
+
+    def outlets(self) -> list[str]:
+        """Return the distinct outlets of the articles."""
+        return list(self.articles["source"].dropna().unique())
+
+    def mention_columns(self) -> list[str]:
+        """Return the columns of the mentions frame."""
+        return self.mentions.columns.tolist()
+
+    def narrowed(self, limits: Limits) -> Corpus:
+        """Return a Corpus restricted as ``filter`` describes, every frame consistently."""
+        entity, source, label = limits.entity, limits.source, limits.label
+        start, end = limits.start, limits.end
 
         def select(frame: pd.DataFrame) -> pd.DataFrame:
             """Keep the rows of the chosen outlets and dates (articles and mentions alike)."""
             if source is not None:
-                frame = frame[frame["source"].isin(as_list(source))]
-            if start_at is not None:
-                frame = frame[frame["published"] >= start_at]
-            if end_at is not None:
-                frame = frame[frame["published"] <= end_at]
+                frame = frame[frame["source"].isin(source)]
+            if start is not None:
+                frame = frame[frame["published"] >= start]
+            if end is not None:
+                frame = frame[frame["published"] <= end]
             return frame
 
         articles = select(self.articles)
@@ -256,11 +192,11 @@ class Corpus:
         mentions = self.mentions
         if entity is not None:
             rows = self._mention_rows_by_entity()
-            wanted = [rows[name] for name in as_list(entity) if name in rows]
+            wanted = [rows[name] for name in entity if name in rows]
             positions = np.sort(np.concatenate(wanted)) if wanted else np.array([], dtype=int)
             mentions = mentions.take(positions)
         if label is not None:
-            mentions = mentions[mentions["label"].isin(as_list(label))]
+            mentions = mentions[mentions["label"].isin(label)]
         mentions = select(mentions)
         entity_level = {}
         if entity is not None or label is not None:
@@ -292,216 +228,79 @@ class Corpus:
             object.__setattr__(self, "entity_rows", rows)
         return self.entity_rows
 
-    # ---- counting ---------------------------------------------------------------------------
-    def mention_counts(
-        self,
-        by: str | Iterable[str] = ("entity", "source"),
-        *,
-        freq: str | None = None,
-        fill_zeros: bool = False,
+    def count_mentions(
+        self, by: list[str], freq: str | None, *, label: list | None = None
     ) -> pd.DataFrame:
-        """Return mentions counted by ``by`` (and by period with ``freq``), raw and normalised.
-
-        Columns: the ``by`` columns, ``published`` (period start; NaT for undated articles)
-        when ``freq`` is "D", "W" or "M", then ``mentions``, ``articles`` (articles that
-        mention it), ``per_1000_words`` (mentions per 1,000 words the same outlets published
-        in the same period) and ``article_share`` (share of those articles that mention it).
-        An outlet that simply publishes more does not look more obsessed on the normalised
-        measures.
-
-        Example:
-            >>> import kit
-            >>> kit.load(progress=False).mention_counts(freq="D").columns.tolist()[:6]
-            ['entity', 'source', 'published', 'mentions', 'articles', 'per_1000_words']
-        """
-        by = [by] if isinstance(by, str) else list(by)
-        unknown = [column for column in by if column not in self.mentions.columns]
-        if unknown:
-            raise ArgumentError(value_invalid_msg("by", unknown[0], self.mentions.columns))
-        keys = list(by)
+        """Return mentions and articles per ``by`` group (and period), of ``label``."""
         mentions = self.mentions
-        universe = self.universe if self.universe is not None else self.articles
-        universe = universe[["doc_id", "published", "n_words", "source", "story"]]
+        if label is not None:
+            mentions = mentions[mentions["label"].isin(label)]
+        keys = list(by)
         if freq is not None:
             mentions = mentions.assign(published=period_start(mentions["published"], freq))
-            universe = universe.assign(published=period_start(universe["published"], freq))
             keys.append("published")
         grouped = mentions.groupby(keys, dropna=False, observed=True)
         counts = grouped.agg(mentions=("doc_id", "size"), articles=("doc_id", "nunique"))
-        counts = counts.reset_index()
-        article_keys = [key for key in keys if key in ("source", "published", "story")]
-        if article_keys:
-            totals = universe.groupby(article_keys, dropna=False).agg(
-                words_total=("n_words", "sum"), articles_total=("doc_id", "nunique")
-            )
-            counts = counts.join(totals, on=article_keys)
-        else:
-            counts["words_total"] = universe["n_words"].sum()
-            counts["articles_total"] = universe["doc_id"].nunique()
-        if fill_zeros and freq is not None:
-            counts = _fill_periods(counts, keys, freq, universe)
-        words = counts["words_total"].replace(0, np.nan)
-        counts["per_1000_words"] = 1000 * counts["mentions"] / words
-        counts["article_share"] = counts["articles"] / counts["articles_total"].replace(0, np.nan)
-        order = keys + ["mentions", "articles", "per_1000_words", "article_share"]
-        order += ["words_total", "articles_total"]
-        sort_keys = [key for key in keys if key != "published"]
-        counts = counts[order].sort_values(
-            ["published", *sort_keys] if freq else ["mentions", *sort_keys],
-            ascending=[True] * (len(sort_keys) + 1) if freq else [False] + [True] * len(sort_keys),
-            ignore_index=True,
-        )
-        return counts
+        return counts.reset_index()
 
-    def top_entities(
-        self, n: int = 10, *, label: str | Iterable[str] | None = None, by: str | None = None
+    def top_counts(
+        self, keys: list[str], *, label: list | None, by: str | None, limit: int
     ) -> pd.DataFrame:
-        """Return the ``n`` most mentioned entities (per ``by`` group, e.g. "source").
+        """Return the counts of every ``keys`` group (``top_entities`` keeps the top)."""
+        return self.count_mentions(keys, None, label=label)
 
-        Columns: [``by``,] entity, label, mentions, articles.
-        """
-        mentions = self.mentions
-        if label is not None:
-            mentions = mentions[mentions["label"].isin(as_list(label))]
-        keys = list(dict.fromkeys(([by] if by else []) + ["entity", "label"]))
-        counts = (
-            mentions.groupby(keys, observed=True)
-            .agg(mentions=("doc_id", "size"), articles=("doc_id", "nunique"))
-            .reset_index()
-            .sort_values(["mentions", "entity"], ascending=[False, True])
+    def _universe(self) -> pd.DataFrame:
+        return self.universe if self.universe is not None else self.articles
+
+    def article_totals(self, keys: list[str], freq: str | None) -> pd.DataFrame:
+        """Return words_total and articles_total of the universe per ``keys`` group."""
+        universe = self._universe()[["doc_id", "published", "n_words", "source", "story"]]
+        if freq is not None:
+            universe = universe.assign(published=period_start(universe["published"], freq))
+        if not keys:
+            return pd.DataFrame({"words_total": [universe["n_words"].sum()],
+                                 "articles_total": [universe["doc_id"].nunique()]})  # fmt: skip
+        totals = universe.groupby(keys, dropna=False).agg(
+            words_total=("n_words", "sum"), articles_total=("doc_id", "nunique")
         )
-        if by:
-            top = counts.groupby(by, sort=False).head(n)
-            return top.sort_values(by, kind="stable").reset_index(drop=True)
-        return counts.head(n).reset_index(drop=True)
+        return totals.reset_index()
 
-    def contexts(
-        self, entity: str | Iterable[str], *, width: int = 60, limit: int | None = None
-    ) -> pd.DataFrame:
-        """Return key-word-in-context rows for an entity, lined up by date across outlets.
+    def date_span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """Return the first and last publication time of the universe."""
+        dated = self._universe()["published"].dropna()
+        return (dated.min(), dated.max()) if len(dated) else (None, None)
 
-        Columns: doc_id, sent_id, source, published, title, left, mention, right, sentence,
-        start, end (offsets into ``articles.text``).
-        """
-        mentions = self.mentions[self.mentions["entity"].isin(as_list(entity))]
+    def context_mentions(self, entities: list[str], limit: int | None) -> pd.DataFrame:
+        """Return the entities' mentions in date order, with their sentence's offsets."""
+        mentions = self.mentions[self.mentions["entity"].isin(entities)]
         mentions = mentions.sort_values(["published", "source", "doc_id", "start"])
         if limit is not None:
             mentions = mentions.head(limit)
-        articles = self.articles.set_index("doc_id")
-        texts = articles["text"].reindex(mentions["doc_id"]).to_numpy()
-        lefts, rights, sentences = [], [], []
-        sentence_text = self.sentences.set_index(["doc_id", "sent_id"])["text"]
-        for text, start, end, doc_id, sent_id in zip(
-            texts,
-            mentions["start"],
-            mentions["end"],
-            mentions["doc_id"],
-            mentions["sent_id"],
-            strict=True,
-        ):
-            lefts.append(" ".join(text[max(0, start - width) : start].split()))
-            rights.append(" ".join(text[end : end + width].split()))
-            sentences.append(sentence_text.get((doc_id, sent_id), ""))
-        result = mentions[["doc_id", "sent_id", "source", "published"]].copy()
-        result["title"] = articles["title"].reindex(mentions["doc_id"]).to_numpy()
-        result["left"] = lefts
-        result["mention"] = mentions["text"].to_numpy()
-        result["right"] = rights
-        result["sentence"] = sentences
-        result["start"] = mentions["start"].to_numpy()
-        result["end"] = mentions["end"].to_numpy()
-        return result.reset_index(drop=True)
+        bounds = self.sentences[["doc_id", "sent_id", "start", "end"]].rename(
+            columns={"start": "sent_start", "end": "sent_end"}
+        )
+        located = mentions.merge(bounds, on=["doc_id", "sent_id"], how="left")
+        return located[CONTEXT_COLUMNS]
 
-    def stance_summary(self, by: str | Iterable[str] = ("source", "entity")) -> pd.DataFrame:
-        """Return stance per group: mentions, articles, mean score with its interval, a label.
+    def articles_by_id(self, doc_ids: Sequence[str], columns: list[str]) -> pd.DataFrame:
+        """Return ``columns`` of the articles with these ``doc_id`` values."""
+        return self.articles[self.articles["doc_id"].isin(doc_ids)][columns]
 
-        ``label`` is the group's overall stance (negative, neutral, positive): the mean of its
-        mention scores where a mention inside quotation marks counts half (quoted speech is
-        someone else's words, not the outlet's), positive above 0, negative at or below
-        -0.6, as calibrated on PerSenT (see ``kit.corpus.stance_articles``).
-        ``by=("doc_id", "entity")`` gives each article's stance toward each entity.
-        Headlines are not scored (the text holds the body only).
-
-        >>> import kit
-        >>> corpus = kit.load(progress=False)
-        >>> per_article = corpus.stance_summary(by=("doc_id", "entity"))
-        >>> set(per_article["label"]) <= {"negative", "neutral", "positive"}
-        True
-        """
-        from kit.corpus.stance_articles import summarize
-
-        return summarize(self.stance, by=tuple(as_list(by)))
-
-    # ---- framing lenses ---------------------------------------------------------------------
-    def naming_table(self, entities: Iterable[str] | None = None, *, top: int = 5) -> pd.DataFrame:
-        """Return how each outlet names each entity: a row per entity, a column per outlet."""
-        from kit.annotate.descriptors import naming_table
-
-        return naming_table(self.descriptors, entities=entities, top=top)
-
-    def voices(self) -> pd.DataFrame:
-        """Return who gets a voice in each outlet: quotes and quoted words per speaker."""
-        from kit.annotate.quotes import voices
-
-        return voices(self.quotes)
-
-    def reliance(self) -> pd.DataFrame:
-        """Return which outlets, agencies and institutions each outlet cites, and how often."""
-        from kit.annotate.citations import reliance
-
-        return reliance(self.citations)
-
-    def evidence_text(
-        self, entity: str | Iterable[str] | None = None, *, story: str | None = None
-    ) -> pd.DataFrame:
-        """Return the text to compare outlets on: whole articles (of one ``story``, if given),
-        or only their sentences that name ``entity``. Columns: doc_id, source, text."""
+    def story_articles(self, columns: list[str], story: str | None) -> pd.DataFrame:
+        """Return ``columns`` of the articles (of one ``story``, if given)."""
         articles = self.articles
         if story is not None:
             articles = articles[articles["story"] == story]
-        if entity is None:
-            return articles[["doc_id", "source", "text"]]
+        return articles[columns]
+
+    def naming_sentences(self, entities: list[str], story: str | None) -> pd.DataFrame:
+        """Return doc_id, sent_id, text of the sentences that name an entity."""
+        doc_ids = self.story_articles(["doc_id"], story)["doc_id"]
         mentions = self.mentions[
-            self.mentions["entity"].isin(as_list(entity))
-            & self.mentions["doc_id"].isin(articles["doc_id"])
+            self.mentions["entity"].isin(entities) & self.mentions["doc_id"].isin(doc_ids)
         ]
         keys = mentions[["doc_id", "sent_id"]].drop_duplicates()
-        sentences = self.sentences.merge(keys, on=["doc_id", "sent_id"])
-        sources = articles.set_index("doc_id")["source"]
-        return sentences.assign(source=sentences["doc_id"].map(sources))[
-            ["doc_id", "source", "text"]
-        ]
-
-    def distinctive_words(
-        self,
-        *,
-        entity: str | Iterable[str] | None = None,
-        story: str | None = None,
-        top: int = 20,
-        min_count: int = 3,
-    ) -> pd.DataFrame:
-        """Return the words each outlet uses far more than the others (log-odds, z-scored).
-
-        With ``entity``, only the sentences that name it are compared: how each outlet
-        writes about that actor; with ``story``, only that story's articles (BASIL's
-        ``triplet-uuid``, say). See ``kit.corpus.contrast.distinctive_words``.
-        """
-        from kit.corpus.contrast import distinctive_words
-
-        text = self.evidence_text(entity, story=story)
-        return distinctive_words(text, top=top, min_count=min_count)
-
-    def passages(
-        self,
-        term: str,
-        *,
-        entity: str | Iterable[str] | None = None,
-        story: str | None = None,
-    ) -> pd.DataFrame:
-        """Return the passages behind a distinctive word (see ``distinctive_words``)."""
-        from kit.corpus.contrast import passages
-
-        return passages(self.evidence_text(entity, story=story), term)
+        return self.sentences.merge(keys, on=["doc_id", "sent_id"])[["doc_id", "sent_id", "text"]]
 
 
 STANCE_LABELS = ("PERSON", "NORP", "ORG", "GPE")
@@ -572,29 +371,3 @@ def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
         W=period_start(frame["published"], "W"),
         M=period_start(frame["published"], "M"),
     )
-
-
-def _fill_periods(
-    counts: pd.DataFrame, keys: list[str], freq: str, universe: pd.DataFrame
-) -> pd.DataFrame:
-    """Return counts with a zero row for every period in the span where a group had none."""
-    dated = universe["published"].dropna()
-    if dated.empty:
-        return counts
-    naive = dated.dt.tz_convert("UTC").dt.tz_localize(None)
-    periods = pd.period_range(naive.min(), naive.max(), freq=FREQUENCIES[freq])
-    periods = periods.start_time.tz_localize("UTC")
-    group_keys = [key for key in keys if key != "published"]
-    groups = counts[group_keys].drop_duplicates()
-    grid = groups.merge(pd.DataFrame({"published": periods}), how="cross")
-    filled = grid.merge(counts, on=keys, how="left")
-    undated = counts[counts["published"].isna()]
-    filled = pd.concat([filled, undated], ignore_index=True)
-    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
-    article_keys = [key for key in keys if key in ("source", "published", "story")]
-    totals = universe.groupby(article_keys, dropna=False).agg(
-        words_total=("n_words", "sum"), articles_total=("doc_id", "nunique")
-    )
-    filled = filled.drop(columns=["words_total", "articles_total"]).join(totals, on=article_keys)
-    filled[["words_total", "articles_total"]] = filled[["words_total", "articles_total"]].fillna(0)
-    return filled

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from kit.corpus.memory import is_missing
+from kit.corpus.queries import is_missing
 from kit.errors import ArgumentError
 
 TEMPLATES: dict[str, str] = {
