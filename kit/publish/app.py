@@ -165,7 +165,7 @@ def show(*views: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve the app: ``python -m kit.app [--port 8866] [--pool N]`` (what ``make app`` runs)."""
+    """Serve the app: ``python -m kit.publish.app [--port 8866] [--pool N]`` (``make app``)."""
     import argparse
     import sys
 
