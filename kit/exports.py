@@ -1,12 +1,12 @@
 """Public names of a kit package, imported when first asked for.
 
-A package's ``__init__`` lists its public API as ``{name: "module" or "module:attribute"}``;
+A package's ``__init__`` gives its public API as ``{name: "module" or "module:attribute"}``;
 ``import kit.views`` then costs nothing, and ``kit.views.charts`` or
 ``from kit.corpus import Corpus`` imports just what it needs. Its modules are attributes too.
 
->>> attribute, names = lazy_exports("kit.corpus", {"Corpus": "kit.corpus.memory:Corpus"})
->>> attribute("Corpus").__name__, names()[:1]
-('Corpus', ['Corpus'])
+>>> names, attribute, listing = lazy_exports("kit.corpus", {"Corpus": "kit.corpus.memory:Corpus"})
+>>> names, attribute("Corpus").__name__, listing()
+(['Corpus'], 'Corpus', ['Corpus'])
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 def lazy_exports(
     package: str, exports: dict[str, str]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """Return ``(__getattr__, __dir__)`` for ``package``: its ``exports`` and its modules."""
+) -> tuple[list[str], Callable[[str], Any], Callable[[], list[str]]]:
+    """Return ``(__all__, __getattr__, __dir__)`` for ``package``: its ``exports``, its modules."""
 
     def attribute(name: str) -> Any:
         target = exports.get(name)
@@ -35,4 +35,4 @@ def lazy_exports(
     def names() -> list[str]:
         return sorted(exports)
 
-    return attribute, names
+    return names(), attribute, names

@@ -10,18 +10,19 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "nlp": "kit.annotate.nlp",
-    "scale": "kit.annotate.scale",
-    "entities": "kit.annotate.entities",
-    "descriptors": "kit.annotate.descriptors",
-    "quotes": "kit.annotate.quotes",
-    "citations": "kit.annotate.citations",
-    "spans": "kit.annotate.spans",
-    "syntax": "kit.annotate.syntax",
-    "stance": "kit.annotate.stance",
-    "stance_roles": "kit.annotate.stance_roles",
-    "stance_lexicon": "kit.annotate.stance_lexicon",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "nlp": "kit.annotate.nlp",
+        "scale": "kit.annotate.scale",
+        "entities": "kit.annotate.entities",
+        "descriptors": "kit.annotate.descriptors",
+        "quotes": "kit.annotate.quotes",
+        "citations": "kit.annotate.citations",
+        "spans": "kit.annotate.spans",
+        "syntax": "kit.annotate.syntax",
+        "stance": "kit.annotate.stance",
+        "stance_roles": "kit.annotate.stance_roles",
+        "stance_lexicon": "kit.annotate.stance_lexicon",
+    },
+)

@@ -11,22 +11,24 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "Corpus": "kit.corpus.memory:Corpus",
-    "LazyCorpus": "kit.corpus.lazy:LazyCorpus",
-    "load": "kit.corpus.pipeline:load",
-    "open_store": "kit.corpus.lazy:open_store",
-    "memory": "kit.corpus.memory",
-    "lazy": "kit.corpus.lazy",
-    "lazy_sql": "kit.corpus.lazy_sql",
-    "pipeline": "kit.corpus.pipeline",
-    "stance_articles": "kit.corpus.stance_articles",
-    "contrast": "kit.corpus.contrast",
-    "stories": "kit.corpus.stories",
-    "rankings": "kit.corpus.rankings",
-    "dashboard_data": "kit.corpus.dashboard_data",
-    "framing_data": "kit.corpus.framing_data",
-    "lazy_dashboard": "kit.corpus.lazy_dashboard",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Corpus": "kit.corpus.memory:Corpus",
+        "LazyCorpus": "kit.corpus.lazy:LazyCorpus",
+        "load": "kit.corpus.pipeline:load",
+        "open_store": "kit.corpus.lazy:open_store",
+        "queries": "kit.corpus.queries",
+        "memory": "kit.corpus.memory",
+        "lazy": "kit.corpus.lazy",
+        "lazy_sql": "kit.corpus.lazy_sql",
+        "pipeline": "kit.corpus.pipeline",
+        "stance_articles": "kit.corpus.stance_articles",
+        "contrast": "kit.corpus.contrast",
+        "stories": "kit.corpus.stories",
+        "rankings": "kit.corpus.rankings",
+        "dashboard_data": "kit.corpus.dashboard_data",
+        "framing_data": "kit.corpus.framing_data",
+        "lazy_dashboard": "kit.corpus.lazy_dashboard",
+    },
+)

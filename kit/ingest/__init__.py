@@ -10,24 +10,25 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "read_documents": "kit.ingest.readers:read_documents",
-    "clean_documents": "kit.ingest.clean:clean_documents",
-    "ProblemLog": "kit.ingest.documents:ProblemLog",
-    "readers": "kit.ingest.readers",
-    "records": "kit.ingest.records",
-    "csv_rows": "kit.ingest.csv_rows",
-    "files": "kit.ingest.files",
-    "decoding": "kit.ingest.decoding",
-    "encodings": "kit.ingest.encodings",
-    "dates": "kit.ingest.dates",
-    "manifests": "kit.ingest.manifests",
-    "outlets": "kit.ingest.outlets",
-    "html_pages": "kit.ingest.html_pages",
-    "clean": "kit.ingest.clean",
-    "lines": "kit.ingest.lines",
-    "documents": "kit.ingest.documents",
-    "demo": "kit.ingest.demo",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "read_documents": "kit.ingest.readers:read_documents",
+        "clean_documents": "kit.ingest.clean:clean_documents",
+        "ProblemLog": "kit.ingest.documents:ProblemLog",
+        "readers": "kit.ingest.readers",
+        "records": "kit.ingest.records",
+        "csv_rows": "kit.ingest.csv_rows",
+        "files": "kit.ingest.files",
+        "decoding": "kit.ingest.decoding",
+        "encodings": "kit.ingest.encodings",
+        "dates": "kit.ingest.dates",
+        "manifests": "kit.ingest.manifests",
+        "outlets": "kit.ingest.outlets",
+        "html_pages": "kit.ingest.html_pages",
+        "clean": "kit.ingest.clean",
+        "lines": "kit.ingest.lines",
+        "documents": "kit.ingest.documents",
+        "demo": "kit.ingest.demo",
+    },
+)

@@ -9,9 +9,10 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "report": "kit.publish.report",
-    "app": "kit.publish.app",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "report": "kit.publish.report",
+        "app": "kit.publish.app",
+    },
+)

@@ -10,14 +10,15 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "Damaged": "kit.store.storage:Damaged",
-    "plan_parts": "kit.store.parquet:plan_parts",
-    "storage": "kit.store.storage",
-    "parquet": "kit.store.parquet",
-    "rollups": "kit.store.rollups",
-    "snapshots": "kit.store.snapshots",
-    "sources": "kit.store.sources",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "Damaged": "kit.store.storage:Damaged",
+        "plan_parts": "kit.store.parquet:plan_parts",
+        "storage": "kit.store.storage",
+        "parquet": "kit.store.parquet",
+        "rollups": "kit.store.rollups",
+        "snapshots": "kit.store.snapshots",
+        "sources": "kit.store.sources",
+    },
+)

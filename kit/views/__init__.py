@@ -10,17 +10,19 @@ True
 
 from kit.exports import lazy_exports
 
-_EXPORTS = {
-    "dashboard": "kit.views.explorer:dashboard",
-    "chart_style": "kit.views.chart_style",
-    "charts": "kit.views.charts",
-    "framing_charts": "kit.views.framing_charts",
-    "plots": "kit.views.plots",
-    "html": "kit.views.html",
-    "explorer": "kit.views.explorer",
-    "framing": "kit.views.framing",
-    "compare": "kit.views.compare",
-    "lesson": "kit.views.lesson",
-}
-__all__ = sorted(_EXPORTS)
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "dashboard": "kit.views.explorer:dashboard",
+        "chart_style": "kit.views.chart_style",
+        "charts": "kit.views.charts",
+        "framing_charts": "kit.views.framing_charts",
+        "plots": "kit.views.plots",
+        "html": "kit.views.html",
+        "explorer": "kit.views.explorer",
+        "framing": "kit.views.framing",
+        "framing_html": "kit.views.framing_html",
+        "compare": "kit.views.compare",
+        "lesson": "kit.views.lesson",
+    },
+)
