@@ -48,7 +48,9 @@ from kit.views.framing_html import (  # noqa: F401  (offered here too)
     label_html,
     naming_html,
     passages_html,
+    reliance_html,
     stance_evidence_html,
+    voices_html,
     words_html,
 )
 from kit.views.plots import Plot
@@ -225,34 +227,8 @@ class FramingView(View):
         self.naming.value = naming_html(naming_frame(outlets, entities))
         voices_frame = voices_in(self.corpus, entity=entities, source=source)
         reliance_frame = reliance_in(self.corpus, entity=entities, source=source)
-        self.voices.value = (
-            kit_html.table(
-                voices_frame,
-                columns={
-                    "source": "Outlet",
-                    "speaker": "Speaker",
-                    "n_quotes": "Quotes",
-                    "n_words": "Words quoted",
-                },
-                caption="Who gets a voice in these articles",
-            )  # fmt: skip
-            if len(voices_frame)
-            else kit_html.note("No attributed quotes in these articles.")
-        )
-        self.reliance.value = (
-            kit_html.table(
-                reliance_frame,
-                columns={
-                    "source": "Outlet",
-                    "cited": "Cites",
-                    "n_citations": "Times",
-                    "n_articles": "Articles",
-                },
-                caption="On whose authority: sources cited",
-            )  # fmt: skip
-            if len(reliance_frame)
-            else kit_html.note("No citations in these articles.")
-        )
+        self.voices.value = voices_html(voices_frame)
+        self.reliance.value = reliance_html(reliance_frame)
         self._words = distinctive_for(self.corpus, entities, source=source)
         self.words.value = words_html(self._words)
         self._syncing = True

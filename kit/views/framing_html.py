@@ -1,4 +1,5 @@
-"""The framing view's HTML: stance evidence, article counts, naming, words and passages.
+"""The framing view's HTML: stance evidence, article counts, naming, voices, citations,
+words and passages.
 
 Each function takes a frame from ``kit.corpus.framing_data`` and returns escaped HTML.
 
@@ -136,3 +137,21 @@ def passages_html(passages: pd.DataFrame, term: str | None) -> kit_html.Html:
         align={"left": "right"},
         caption=f"Every passage using {term!r}, by outlet",
     )
+
+
+def voices_html(voices: pd.DataFrame) -> kit_html.Html:
+    """Return ``framing_data.voices_in`` (who is quoted, per outlet) as an escaped table."""
+    if not len(voices):
+        return kit_html.note("No attributed quotes in these articles.")
+    columns = {"source": "Outlet", "speaker": "Speaker", "n_quotes": "Quotes",
+               "n_words": "Words quoted"}  # fmt: skip
+    return kit_html.table(voices, columns=columns, caption="Who gets a voice in these articles")
+
+
+def reliance_html(reliance: pd.DataFrame) -> kit_html.Html:
+    """Return ``framing_data.reliance_in`` (the sources each outlet cites) as an escaped table."""
+    if not len(reliance):
+        return kit_html.note("No citations in these articles.")
+    columns = {"source": "Outlet", "cited": "Cites", "n_citations": "Times",
+               "n_articles": "Articles"}  # fmt: skip
+    return kit_html.table(reliance, columns=columns, caption="On whose authority: sources cited")
