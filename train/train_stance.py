@@ -163,6 +163,28 @@ def _run_key(args: argparse.Namespace) -> dict:
     }
 
 
+def _load_for_export(
+    model: nn.Module, path: Path, steps_per_epoch: int, history: list
+) -> tuple[int, list, float | None]:
+    """Load a saved state of the run into ``model``; return its ``(step, history, seconds)``.
+
+    ``path`` is the run's ``checkpoint.pt`` or one of its ``epochN.pt`` (weights only: the
+    step is N epochs, the history and the time are those recorded up to epoch N; the time is
+    None for a run that did not record it per epoch).
+    """
+    saved = torch.load(path, weights_only=False)
+    if "model" in saved:
+        model.load_state_dict(saved["model"])
+        return saved["step"], saved["history"], saved["elapsed"]
+    epoch = int(path.stem.removeprefix("epoch"))
+    model.load_state_dict(saved)
+    history = [entry for entry in history if entry["epoch"] <= epoch]
+    seconds = next((e["seconds"] for e in history if e["epoch"] == epoch and "seconds" in e), None)
+    if seconds is None:
+        print(f"{path}: no training time recorded for epoch {epoch} (see the run's log)")
+    return epoch * steps_per_epoch, history, seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -191,6 +213,13 @@ def main(argv: list[str] | None = None) -> None:
         "--export-only",
         action="store_true",
         help="skip training: export the last saved checkpoint (to ship a run cut short)",
+    )
+    parser.add_argument(
+        "--export-checkpoint",
+        type=Path,
+        default=None,
+        help="skip training: export this saved state of the run (its checkpoint.pt, or an "
+        "epochN.pt to ship the best finished epoch of a run cut short)",
     )
     parser.add_argument(
         "--train-word-embeddings",
@@ -279,6 +308,11 @@ def main(argv: list[str] | None = None) -> None:
         step, history = state["step"], state["history"]
         epoch_rng_state, elapsed_before = state["epoch_rng_state"], state["elapsed"]
         print(f"resumed from {checkpoint} at step {step}", flush=True)
+    if args.export_checkpoint is not None:
+        step, history, elapsed_before = _load_for_export(
+            model, args.export_checkpoint, steps_per_epoch, history
+        )
+        args.export_only = True
     args.checkpoint_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
 
@@ -329,12 +363,15 @@ def main(argv: list[str] | None = None) -> None:
             if step % args.checkpoint_every == 0 and step % steps_per_epoch:
                 save_checkpoint()
         f1, accuracy = evaluate(model, tokenizer, dev_rw)
-        history.append({"epoch": epoch, "dev_rw_macro_f1": round(f1, 4)})
+        elapsed = round(elapsed_before + time.time() - started)
+        history.append({"epoch": epoch, "dev_rw_macro_f1": round(f1, 4), "seconds": elapsed})
         print(f"epoch {epoch} done: dev_rw macro-F1 {f1:.4f} accuracy {accuracy:.4f}", flush=True)
         epoch_rng_state = rng.getstate()
         save_checkpoint()
         torch.save(model.state_dict(), args.checkpoint_dir / f"epoch{epoch}.pt")
-    training_seconds = elapsed_before + time.time() - started
+    training_seconds = (
+        elapsed_before if args.export_only else elapsed_before + time.time() - started
+    )
 
     args.out.mkdir(parents=True, exist_ok=True)
     model_path = export_onnx(model, tokenizer, args.out)
@@ -359,6 +396,7 @@ def main(argv: list[str] | None = None) -> None:
         "input": "segment A: sentence with the target wrapped in << >>; segment B: the target",
         "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear",
         "epochs": args.epochs,
+        "epochs_trained": round(step / steps_per_epoch, 2),
         "word_embeddings": "fine-tuned" if args.train_word_embeddings else "frozen",
         "batch_size": args.batch_size,
         "learning_rate": args.lr,
@@ -370,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
         "format": "ONNX opset 17, int8 dynamic quantisation (onnxruntime)",
         "command": "nice -n 10 .venv/bin/python train/train_stance.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
-        "training_seconds": round(training_seconds),
+        "training_seconds": None if training_seconds is None else round(training_seconds),
         "date": dt.date.today().isoformat(),
         "weights_bytes": model_path.stat().st_size,
     }
