@@ -164,7 +164,7 @@ class Dashboard(View):
                 self.status,
                 self.top_plot.widget,
                 self.time_plot.widget,
-                widgets.HTML("<b>Evidence</b>"),
+                widgets.HTML(kit_html.bold("Evidence")),
                 self.evidence,
                 self.code_line,
             ]
@@ -308,7 +308,7 @@ class Dashboard(View):
             )
         self.code_line.value = kit_html.block(
             kit_html.note("Recreate this view:"),
-            f"<code>{kit_html.escape(self.code())}</code>",
+            kit_html.code(self.code()),
         )
         timings["total_ms"] = 1000 * (time.perf_counter() - started)
         # CPU time of this process: what the redraw costs when other work shares the cores.
