@@ -9,6 +9,8 @@ the extractor could not find; a record's text skips rule 2), in this order:
    rather than "article" are dropped with their score and the features that weighed most;
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
+   below a "Related" or "Read more" marker, only the box of links up to the body's next
+   sentence, when the model is fairly sure of one a few lines below;
 4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …) and site
    notices (the site speaking to its reader or about itself: "Follow us on Twitter", "All
    rights reserved", an advertiser disclosure, a "Last Modified:" label);
@@ -62,6 +64,13 @@ FOOTER = re.compile(
     r"^(news feed|more news|editors?['’]? picks|related( articles| stories| coverage)?|"
     r"read more|recommended( for you)?|most (read|popular)|trending( now)?|"
     r"you may also like|comments?|latest news|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+# Of those, the markers that news sites also print above a box of links inside the article
+# ("Related", "Read more"): the body may go on below the box.
+BOX = re.compile(
+    r"^(related( articles| stories| coverage)?|read more|recommended( for you)?|"
+    r"you may also like)\s*:?$",
     re.IGNORECASE,
 )
 PROMPT = re.compile(
@@ -317,11 +326,23 @@ def clean_page(
     body_words = {i: count_words(lines[i]) for i in filled if i not in reasons}
     total_words = sum(body_words.values())
     words_above = 0
+    box_end, box_reason = -1, ""
     for i in filled:
         line = lines[i].strip()
         if i in reasons:
             continue
+        if i < box_end:
+            reasons[i] = box_reason
+            continue
         if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
+            resume = _box_end(lines, filled, i, body_score) if BOX.match(line) else None
+            if resume is not None:
+                box_end = resume
+                box_reason = (
+                    f"box of links (from line {i + 1}, {line!r}, to the body's next sentence)"
+                )
+                reasons[i] = box_reason
+                continue
             for j in range(i, len(lines)):
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
@@ -338,6 +359,28 @@ def clean_page(
     if body_score:
         _trim_edges(lines, filled, reasons, body_score)
     return _result(lines, reasons, header)
+
+
+# A box of links ends at the first sentence of this many words that the model scores at least
+# RESUME_SCORE, within BOX_LINES lines of its marker; with none there, the marker ends the article.
+RESUME_WORDS = 10
+RESUME_SCORE = 0.4
+BOX_LINES = 12
+
+
+def _box_end(
+    lines: list[str], filled: list[int], marker: int, body_score: dict[int, float]
+) -> int | None:
+    """Return the line where the body goes on below a box of links, or None if it does not."""
+    for i in [i for i in filled if i > marker][:BOX_LINES]:
+        line = lines[i].strip()
+        if (
+            is_sentence(line)
+            and line_model.line_words(line) >= RESUME_WORDS
+            and body_score.get(i, 0.0) >= RESUME_SCORE
+        ):
+            return i
+    return None
 
 
 def _trim_edges(
