@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 from conftest import REPO
 
 from kit.ingest.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
+from kit.ingest.lines import load_model
 
 # Line numbers of the article body in the bundled pages, read by a person: every other
 # non-empty line is navigation, a prompt, a caption, a credit, a signature or a feed.
@@ -298,3 +300,10 @@ def test_a_box_of_related_links_inside_the_body_cuts_only_itself():
     reasons = {row["text"]: row["reason"] for row in dropped}
     assert reasons["Related"].startswith("box of links")
     assert not {"Ferry fares rise again", "Contact us"} & set(kept)
+
+
+def test_a_page_where_the_model_is_unsure_of_every_line_keeps_its_likeliest_lines():
+    strict = replace(load_model(), threshold=0.999)  # no line of any page scores that high
+    text, dropped, _ = clean_page(MENU_FIRST_PAGE, model=strict)
+    assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == MENU_FIRST_BODY
+    assert {"Home", "Contact us"} <= {row["text"] for row in dropped}

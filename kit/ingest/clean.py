@@ -5,8 +5,9 @@ in ``corpus.dropped``. For a page saved as text (``kind`` "text", or an HTML pag
 the extractor could not find; a record's text skips rule 2), in this order:
 
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
-2. the line model (``kit.lines``): lines whose shape and neighbours say "menu, teaser, footer"
-   rather than "article" are dropped with their score and the features that weighed most;
+2. the line model (``kit.ingest.lines``): lines whose shape and neighbours say "menu, teaser,
+   footer" rather than "article" are dropped with their score and the features that weighed
+   most (on a page where no line scores high, the threshold is a share of the best score);
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
    below a "Related" or "Read more" marker, only the box of links up to the body's next
@@ -413,9 +414,10 @@ def _model_reasons(
     page_lines = [lines[i].strip() for i in filled]
     features = line_model.line_features(page_lines)
     scores = model.scores(features)
-    below = scores < model.threshold
+    threshold = min(model.threshold, PAGE_SHARE * float(scores.max()))
+    below = scores < threshold
     _fill_holes(below)
-    _extend_tail(below, page_lines, scores >= TAIL_SCORE * model.threshold)
+    _extend_tail(below, page_lines, scores >= TAIL_SCORE * threshold)
     low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
@@ -424,10 +426,15 @@ def _model_reasons(
             continue
         why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
         reasons[i] = (
-            f"not article body by its shape (score {scores[position]:.2f} < "
-            f"{model.threshold:.2f}; {why})"
+            f"not article body by its shape (score {scores[position]:.2f} < {threshold:.2f}; {why})"
         )
     return {i: float(scores[position]) for position, i in enumerate(filled)}
+
+
+# On a page where the model is unsure of every line (its best score is low: an unusual layout,
+# a short page), a line is body when it scores at least this share of the page's best score:
+# the page's likeliest lines, not nothing (chosen on the training pages of train_lines.py).
+PAGE_SHARE = 0.2
 
 
 # A run of at most this many low-scoring lines between two lines the model keeps is body: a
