@@ -7,7 +7,7 @@ the extractor could not find; a record's text skips rule 2), in this order:
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
 2. the line model (``kit.ingest.lines``): lines whose shape and neighbours say "menu, teaser,
    footer" rather than "article" are dropped with their score and the features that weighed
-   most (on a page where no line scores high, the threshold is a share of the best score);
+   most (on a page where no line scores high, the threshold falls with the best score);
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
    below a "Related" or "Read more" marker, only the box of links up to the body's next
@@ -414,7 +414,7 @@ def _model_reasons(
     page_lines = [lines[i].strip() for i in filled]
     features = line_model.line_features(page_lines)
     scores = model.scores(features)
-    threshold = min(model.threshold, PAGE_SHARE * float(scores.max()))
+    threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold
     _fill_holes(below)
     _extend_tail(below, page_lines, scores >= TAIL_SCORE * threshold)
@@ -431,10 +431,10 @@ def _model_reasons(
     return {i: float(scores[position]) for position, i in enumerate(filled)}
 
 
-# On a page where the model is unsure of every line (its best score is low: an unusual layout,
-# a short page), a line is body when it scores at least this share of the page's best score:
-# the page's likeliest lines, not nothing (chosen on the training pages of train_lines.py).
-PAGE_SHARE = 0.2
+# On a page where the model is sure of no line (its best score is below this: an unusual
+# layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
+# lines rather than nothing.
+CONFIDENT = 0.9
 
 
 # A run of at most this many low-scoring lines between two lines the model keeps is body: a
