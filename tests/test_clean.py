@@ -309,3 +309,15 @@ def test_a_page_where_the_model_is_unsure_of_every_line_keeps_its_likeliest_line
     text, dropped, _ = clean_page(MENU_FIRST_PAGE, model=unsure)
     assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == MENU_FIRST_BODY
     assert {"Home", "Contact us"} <= {row["text"] for row in dropped}
+
+
+def test_a_paragraph_that_does_not_end_like_a_sentence_is_not_trimmed_from_the_body():
+    unfinished = (
+        "Drivers will be hired in January and trained over the winter, and the department "
+        "said it would publish the timetables, the stops and the fares for every new route on "
+        "its website and at the main stations well before the first buses run"
+    )
+    page = MENU_FIRST_PAGE.replace(MENU_FIRST_BODY[-1], unfinished)
+    text, _, _ = clean_page(page)
+    assert count_words(unfinished) >= 30
+    assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == [*MENU_FIRST_BODY[:-1], unfinished]

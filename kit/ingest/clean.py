@@ -300,6 +300,9 @@ MODEL_MIN_LINES = 8
 # A line that is not a sentence is still body when the model is at least this sure of it
 # (chosen on the training pages of train/train_lines.py, with the founding pages exact).
 SURE_OF_BODY = 0.9
+# ... and so is a line of this many words: a paragraph whose end the page lost (a link, an
+# emoji, a cut), not a headline or a label (chosen on the training pages of train_lines.py).
+EDGE_WORDS = 30
 
 
 def clean_page(
@@ -391,12 +394,17 @@ def _trim_edges(
 
     A related-article link or a label next to the body looks like body to the model; a heading
     or list inside the body is protected by the sentences around it. A line the model is sure
-    of (``SURE_OF_BODY``) stays.
+    of (``SURE_OF_BODY``) stays, and so does a paragraph (``EDGE_WORDS``) that does not end
+    like a sentence.
     """
     kept = [i for i in filled if i not in reasons]
     for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
         for i in order:
-            if is_sentence(lines[i]) or body_score.get(i, 0.0) >= SURE_OF_BODY:
+            if (
+                is_sentence(lines[i])
+                or body_score.get(i, 0.0) >= SURE_OF_BODY
+                or count_words(lines[i]) >= EDGE_WORDS
+            ):
                 break
             reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
 
