@@ -425,7 +425,7 @@ def _model_reasons(
     threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold
     _fill_holes(below)
-    _extend_tail(below, page_lines, scores >= TAIL_SCORE * threshold)
+    _extend_ends(below, page_lines, scores >= END_SCORE * threshold)
     low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
@@ -469,24 +469,30 @@ def _fill_holes(below: np.ndarray) -> None:
 # After the last line the model keeps, the body runs on to the last sentence within this many
 # lines: the model learned that a page's last lines are rarely body, which drops the closing
 # turns of a transcript or a list that ends an article (prompts and footers are rules' work).
-TAIL_LINES = 6
+# Likewise before the first line it keeps, back to a sentence as close: a lead paragraph the
+# model doubts, set apart from the body by a picture or a byline.
+END_LINES = 6
 # ... a sentence the model scores at least this share of its threshold.
-TAIL_SCORE = 0.5
+END_SCORE = 0.5
 
 
-def _extend_tail(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
-    """Mark as body the lines after the model's last kept line, up to a close last sentence
-    that is ``likely`` body."""
+def _extend_ends(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
+    """Mark as body the lines between the model's last kept line and a close sentence after it
+    that is ``likely`` body, and between the first kept line and such a sentence before it."""
     kept = np.flatnonzero(~below)
-    if not len(kept) or not is_sentence(page_lines[kept[-1]]):
+    if not len(kept):
         return
-    last = int(kept[-1])
-    tail = range(last + 1, min(last + 1 + TAIL_LINES, len(page_lines)))
-    sentences = [
-        position for position in tail if likely[position] and is_sentence(page_lines[position])
-    ]
-    if sentences:
-        below[last + 1 : sentences[-1] + 1] = False
+    first, last = int(kept[0]), int(kept[-1])
+    if is_sentence(page_lines[last]):
+        after = range(last + 1, min(last + 1 + END_LINES, len(page_lines)))
+        sentences = [at for at in after if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[last + 1 : sentences[-1] + 1] = False
+    if is_sentence(page_lines[first]):
+        before = range(max(first - END_LINES, 0), first)
+        sentences = [at for at in before if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[sentences[0] : first] = False
 
 
 def clean_extracted(
