@@ -299,7 +299,7 @@ WHOLE_PAGE_KINDS = (None, "text", "html-page")
 MODEL_MIN_LINES = 8
 # A line that is not a sentence is still body when the model is at least this sure of it
 # (chosen on the training pages of train/train_lines.py, with the founding pages exact).
-SURE_OF_BODY = 0.9
+SURE_OF_BODY = 0.8
 # ... and so is a line of this many words: a paragraph whose end the page lost (a link, an
 # emoji, a cut), not a headline or a label (chosen on the training pages of train_lines.py).
 EDGE_WORDS = 30
