@@ -5,10 +5,13 @@ in ``corpus.dropped``. For a page saved as text (``kind`` "text", or an HTML pag
 the extractor could not find; a record's text skips rule 2), in this order:
 
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
-2. the line model (``kit.lines``): lines whose shape and neighbours say "menu, teaser, footer"
-   rather than "article" are dropped with their score and the features that weighed most;
+2. the line model (``kit.ingest.lines``): lines whose shape and neighbours say "menu, teaser,
+   footer" rather than "article" are dropped with their score and the features that weighed
+   most (on a page where no line scores high, the threshold falls with the best score);
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
+   below a "Related" or "Read more" marker, only the box of links up to the body's next
+   sentence, when the model is fairly sure of one a few lines below;
 4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …) and site
    notices (the site speaking to its reader or about itself: "Follow us on Twitter", "All
    rights reserved", an advertiser disclosure, a "Last Modified:" label);
@@ -62,6 +65,13 @@ FOOTER = re.compile(
     r"^(news feed|more news|editors?['’]? picks|related( articles| stories| coverage)?|"
     r"read more|recommended( for you)?|most (read|popular)|trending( now)?|"
     r"you may also like|comments?|latest news|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+# Of those, the markers that news sites also print above a box of links inside the article
+# ("Related", "Read more"): the body may go on below the box.
+BOX = re.compile(
+    r"^(related( articles| stories| coverage)?|read more|recommended( for you)?|"
+    r"you may also like)\s*:?$",
     re.IGNORECASE,
 )
 PROMPT = re.compile(
@@ -289,7 +299,10 @@ WHOLE_PAGE_KINDS = (None, "text", "html-page")
 MODEL_MIN_LINES = 8
 # A line that is not a sentence is still body when the model is at least this sure of it
 # (chosen on the training pages of train/train_lines.py, with the founding pages exact).
-SURE_OF_BODY = 0.9
+SURE_OF_BODY = 0.8
+# ... and so is a line of this many words: a paragraph whose end the page lost (a link, an
+# emoji, a cut), not a headline or a label (chosen on the training pages of train_lines.py).
+EDGE_WORDS = 30
 
 
 def clean_page(
@@ -317,11 +330,23 @@ def clean_page(
     body_words = {i: count_words(lines[i]) for i in filled if i not in reasons}
     total_words = sum(body_words.values())
     words_above = 0
+    box_end, box_reason = -1, ""
     for i in filled:
         line = lines[i].strip()
         if i in reasons:
             continue
+        if i < box_end:
+            reasons[i] = box_reason
+            continue
         if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
+            resume = _box_end(lines, filled, i, body_score) if BOX.match(line) else None
+            if resume is not None:
+                box_end = resume
+                box_reason = (
+                    f"box of links (from line {i + 1}, {line!r}, to the body's next sentence)"
+                )
+                reasons[i] = box_reason
+                continue
             for j in range(i, len(lines)):
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
@@ -340,6 +365,28 @@ def clean_page(
     return _result(lines, reasons, header)
 
 
+# A box of links ends at the first sentence of this many words that the model scores at least
+# RESUME_SCORE, within BOX_LINES lines of its marker; with none there, the marker ends the article.
+RESUME_WORDS = 10
+RESUME_SCORE = 0.4
+BOX_LINES = 12
+
+
+def _box_end(
+    lines: list[str], filled: list[int], marker: int, body_score: dict[int, float]
+) -> int | None:
+    """Return the line where the body goes on below a box of links, or None if it does not."""
+    for i in [i for i in filled if i > marker][:BOX_LINES]:
+        line = lines[i].strip()
+        if (
+            is_sentence(line)
+            and line_model.line_words(line) >= RESUME_WORDS
+            and body_score.get(i, 0.0) >= RESUME_SCORE
+        ):
+            return i
+    return None
+
+
 def _trim_edges(
     lines: list[str], filled: list[int], reasons: dict[int, str], body_score: dict[int, float]
 ) -> None:
@@ -347,12 +394,17 @@ def _trim_edges(
 
     A related-article link or a label next to the body looks like body to the model; a heading
     or list inside the body is protected by the sentences around it. A line the model is sure
-    of (``SURE_OF_BODY``) stays.
+    of (``SURE_OF_BODY``) stays, and so does a paragraph (``EDGE_WORDS``) that does not end
+    like a sentence.
     """
     kept = [i for i in filled if i not in reasons]
     for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
         for i in order:
-            if is_sentence(lines[i]) or body_score.get(i, 0.0) >= SURE_OF_BODY:
+            if (
+                is_sentence(lines[i])
+                or body_score.get(i, 0.0) >= SURE_OF_BODY
+                or count_words(lines[i]) >= EDGE_WORDS
+            ):
                 break
             reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
 
@@ -370,9 +422,10 @@ def _model_reasons(
     page_lines = [lines[i].strip() for i in filled]
     features = line_model.line_features(page_lines)
     scores = model.scores(features)
-    below = scores < model.threshold
+    threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
+    below = scores < threshold
     _fill_holes(below)
-    _extend_tail(below, page_lines, scores >= TAIL_SCORE * model.threshold)
+    _extend_ends(below, page_lines, scores >= END_SCORE * threshold)
     low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
@@ -381,10 +434,15 @@ def _model_reasons(
             continue
         why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
         reasons[i] = (
-            f"not article body by its shape (score {scores[position]:.2f} < "
-            f"{model.threshold:.2f}; {why})"
+            f"not article body by its shape (score {scores[position]:.2f} < {threshold:.2f}; {why})"
         )
     return {i: float(scores[position]) for position, i in enumerate(filled)}
+
+
+# On a page where the model is sure of no line (its best score is below this: an unusual
+# layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
+# lines rather than nothing.
+CONFIDENT = 0.9
 
 
 # A run of at most this many low-scoring lines between two lines the model keeps is body: a
@@ -411,24 +469,30 @@ def _fill_holes(below: np.ndarray) -> None:
 # After the last line the model keeps, the body runs on to the last sentence within this many
 # lines: the model learned that a page's last lines are rarely body, which drops the closing
 # turns of a transcript or a list that ends an article (prompts and footers are rules' work).
-TAIL_LINES = 6
+# Likewise before the first line it keeps, back to a sentence as close: a lead paragraph the
+# model doubts, set apart from the body by a picture or a byline.
+END_LINES = 6
 # ... a sentence the model scores at least this share of its threshold.
-TAIL_SCORE = 0.5
+END_SCORE = 0.5
 
 
-def _extend_tail(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
-    """Mark as body the lines after the model's last kept line, up to a close last sentence
-    that is ``likely`` body."""
+def _extend_ends(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
+    """Mark as body the lines between the model's last kept line and a close sentence after it
+    that is ``likely`` body, and between the first kept line and such a sentence before it."""
     kept = np.flatnonzero(~below)
-    if not len(kept) or not is_sentence(page_lines[kept[-1]]):
+    if not len(kept):
         return
-    last = int(kept[-1])
-    tail = range(last + 1, min(last + 1 + TAIL_LINES, len(page_lines)))
-    sentences = [
-        position for position in tail if likely[position] and is_sentence(page_lines[position])
-    ]
-    if sentences:
-        below[last + 1 : sentences[-1] + 1] = False
+    first, last = int(kept[0]), int(kept[-1])
+    if is_sentence(page_lines[last]):
+        after = range(last + 1, min(last + 1 + END_LINES, len(page_lines)))
+        sentences = [at for at in after if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[last + 1 : sentences[-1] + 1] = False
+    if is_sentence(page_lines[first]):
+        before = range(max(first - END_LINES, 0), first)
+        sentences = [at for at in before if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[sentences[0] : first] = False
 
 
 def clean_extracted(
