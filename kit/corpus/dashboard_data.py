@@ -25,6 +25,7 @@ import pandas as pd
 from kit.corpus.lazy_dashboard import StoreRollup
 from kit.corpus.memory import Corpus, as_list, day_bounds, period_start, with_periods
 from kit.corpus.rankings import top_outlets
+from kit.corpus.tally import group_codes, sum_by
 from kit.errors import ArgumentError
 
 MEASURE_CHOICES: dict[str, str] = {
@@ -163,11 +164,7 @@ class Rollup:
         ``published``) under the settings' outlets, dates and entity type."""
         days = _mention_days(self, settings, entities)
         keys = ["entity", "source", *([freq] if freq else [])]
-        counts = (
-            days.groupby(keys, observed=True, dropna=freq is None)[["mentions", "articles"]]
-            .sum()
-            .reset_index()
-        )
+        counts = sum_by(days, keys, ["mentions", "articles"])
         return counts.rename(columns={freq: "published"}) if freq else counts
 
     def evidence_candidates(
@@ -322,12 +319,12 @@ def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
     """
     settings = normalize_settings(settings)
     counts = rollup.counts(settings)
-    outlets = (
-        _select_days(rollup.outlet_days, settings)
-        .groupby("source")[["words_total", "articles_total"]]
-        .sum()
+    outlets = sum_by(
+        _select_days(rollup.outlet_days, settings), ["source"], ["words_total", "articles_total"]
     )
-    counts = counts.join(outlets, on="source")
+    found = pd.Index(outlets["source"]).get_indexer(counts["source"])
+    for column in ("words_total", "articles_total"):
+        counts[column] = outlets[column].to_numpy()[found]
     counts = _normalise(counts).sort_values(
         ["mentions", "entity", "source"], ascending=[False, True, True], ignore_index=True
     )
@@ -350,29 +347,75 @@ def timeline_counts(
     settings = normalize_settings(settings)
     freq = settings["freq"]
     counts = rollup.counts(settings, entities, freq)
-    outlets = (
-        _select_days(rollup.outlet_days, settings)
-        .groupby(["source", freq], dropna=False)[["words_total", "articles_total"]]
-        .sum()
-        .reset_index()
-        .rename(columns={freq: "published"})
-    )
     if max_outlets is not None:  # the chart's choice too: the outlets that mention these most
         counts = counts[counts["source"].isin(top_outlets(counts, "mentions", max_outlets))]
-    outlets = outlets[outlets["source"].isin(counts["source"].unique())]
-    pairs = counts[["entity", "source"]].drop_duplicates()
-    # Zeros only for dated periods: undated articles keep just the rows that have mentions.
-    grid = pairs.merge(outlets[outlets["published"].notna()], on="source", how="inner")
-    undated = counts[counts["published"].isna()].merge(
-        outlets, on=["source", "published"], how="left"
+    days = _select_days(rollup.outlet_days, settings)
+    days = days[days["source"].isin(counts["source"].unique())]
+    outlets = sum_by(days, ["source", freq], ["words_total", "articles_total"])
+    outlets = outlets.rename(columns={freq: "published"})
+    # One row per entity, outlet and period in which the outlet published (zeros where it did
+    # not mention the entity); undated articles keep just the rows that have mentions.
+    pairs, pair_rows = group_codes(counts, ["entity", "source"])
+    sources = pd.Index(outlets["source"].unique())
+    outlet_of = sources.get_indexer(outlets["source"])
+    dated = np.flatnonzero(outlets["published"].notna().to_numpy())
+    dated = dated[np.argsort(outlet_of[dated], kind="stable")]
+    per_outlet = np.bincount(outlet_of[dated], minlength=len(sources))
+    starts = np.concatenate([[0], np.cumsum(per_outlet)])[:-1]
+    pair_outlet = sources.get_indexer(counts["source"].take(pair_rows))
+    repeats = per_outlet[pair_outlet]
+    grid_pair = np.repeat(np.arange(len(pair_rows)), repeats)
+    offsets = np.arange(len(grid_pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    grid_outlet_row = dated[np.repeat(starts[pair_outlet], repeats) + offsets]
+    undated = np.flatnonzero(counts["published"].isna().to_numpy())
+    # Where each (pair, period) is counted: periods as outlet rows (source and period).
+    count_outlet_row = _row_of(outlets, counts)
+    grid_keys = grid_pair.astype(np.int64) * (len(outlets) + 1) + grid_outlet_row
+    count_keys = pairs.astype(np.int64) * (len(outlets) + 1) + count_outlet_row
+    found = pd.Index(count_keys).get_indexer(grid_keys)
+    rows = np.concatenate([pair_rows[grid_pair], undated])
+    outlet_rows = np.concatenate([grid_outlet_row, count_outlet_row[undated]])
+    count_rows = np.concatenate([found, undated])
+    filled = pd.DataFrame(
+        {
+            "entity": counts["entity"].take(rows).reset_index(drop=True),
+            "source": counts["source"].take(rows).reset_index(drop=True),
+            "published": _taken(outlets["published"], counts["published"], outlet_rows, rows),
+        }
     )
-    filled = grid.merge(counts, on=["entity", "source", "published"], how="left")
-    filled = pd.concat([filled, undated], ignore_index=True) if len(undated) else filled
-    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
+    for column in ("mentions", "articles"):
+        values = counts[column].to_numpy()
+        filled[column] = np.where(count_rows >= 0, values[count_rows], 0).astype(int)
+    for column in ("words_total", "articles_total"):
+        values = outlets[column].to_numpy().astype(float)
+        taken = np.where(outlet_rows >= 0, values[outlet_rows], np.nan)
+        filled[column] = taken.astype(int) if (outlet_rows >= 0).all() else taken
     filled = _normalise(filled)
     columns = ["entity", "source", "published", "mentions", "articles"]
     columns += ["per_1000_words", "article_share", "words_total", "articles_total"]
     return filled[columns].sort_values(["published", "entity", "source"], ignore_index=True)
+
+
+def _row_of(outlets: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
+    """Return, for each counts row, the outlets row of its outlet and period (-1 if none)."""
+    both = pd.concat(
+        [outlets[["source", "published"]], counts[["source", "published"]]], ignore_index=True
+    )
+    codes, first = group_codes(both, ["source", "published"])
+    position = np.full(len(first), -1, dtype=np.int64)
+    position[codes[: len(outlets)]] = np.arange(len(outlets))
+    return position[codes[len(outlets) :]]
+
+
+def _taken(
+    periods: pd.Series, undated: pd.Series, outlet_rows: np.ndarray, rows: np.ndarray
+) -> pd.Series:
+    """Return the period of each grid row: its outlet row's, or the count's own if none."""
+    taken = periods.take(np.maximum(outlet_rows, 0)).reset_index(drop=True)
+    missing = outlet_rows < 0
+    if missing.any():
+        taken[missing] = undated.take(rows[missing]).to_numpy()
+    return taken
 
 
 def _sentence_offsets(rows: pd.DataFrame, rollup: Rollup) -> pd.DataFrame:
