@@ -154,7 +154,7 @@ def test_view_defaults_to_the_two_most_mentioned_entities(corpus):
 def test_evidence_marks_the_mention_inside_its_sentence(rollup):
     evidence, total = evidence_rows(rollup, {}, ["Vladimir Putin"])
     # One row per sentence: "Putin again, Putin said." is one piece of evidence, not two.
-    assert (corpus_mentions := rollup.mentions["entity"].eq("Vladimir Putin").sum()) == 9
+    assert (corpus_mentions := rollup.corpus.mentions["entity"].eq("Vladimir Putin").sum()) == 9
     assert total == corpus_mentions - 1
     for row in evidence.itertuples():
         assert row.sentence[row.mark_start : row.mark_end] == row.mention
