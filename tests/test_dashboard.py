@@ -306,3 +306,16 @@ def test_dashboard_on_undated_and_unmentioned_corpora():
     assert "No sentences mention" in board.evidence.value
     board.dates.index = (1, 1)
     assert board.settings()["start"] == "2023-02-01"
+
+
+def test_tally_sums_as_pandas_groupby_does(rollup):
+    from kit.corpus.tally import sum_by
+
+    days = rollup.reader.label_days  # categoricals, and NaT for undated
+    for keys in (["source"], ["entity", "source"], ["entity", "source", "W"], ["label", "M"]):
+        expected = (
+            days.groupby(keys, observed=True, dropna=False, sort=False)[["mentions", "articles"]]
+            .sum()
+            .reset_index()
+        )
+        pd.testing.assert_frame_equal(sum_by(days, keys, ["mentions", "articles"]), expected)

@@ -173,29 +173,7 @@ def timeline_counts(
     days = days[days["source"].isin(counts["source"].unique())]
     outlets = sum_by(days, ["source", freq], ["words_total", "articles_total"])
     outlets = outlets.rename(columns={freq: "published"})
-    # One row per entity, outlet and period in which the outlet published (zeros where it did
-    # not mention the entity); undated articles keep just the rows that have mentions.
-    pairs, pair_rows = group_codes(counts, ["entity", "source"])
-    sources = pd.Index(outlets["source"].unique())
-    outlet_of = sources.get_indexer(outlets["source"])
-    dated = np.flatnonzero(outlets["published"].notna().to_numpy())
-    dated = dated[np.argsort(outlet_of[dated], kind="stable")]
-    per_outlet = np.bincount(outlet_of[dated], minlength=len(sources))
-    starts = np.concatenate([[0], np.cumsum(per_outlet)])[:-1]
-    pair_outlet = sources.get_indexer(counts["source"].take(pair_rows))
-    repeats = per_outlet[pair_outlet]
-    grid_pair = np.repeat(np.arange(len(pair_rows)), repeats)
-    offsets = np.arange(len(grid_pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-    grid_outlet_row = dated[np.repeat(starts[pair_outlet], repeats) + offsets]
-    undated = np.flatnonzero(counts["published"].isna().to_numpy())
-    # Where each (pair, period) is counted: periods as outlet rows (source and period).
-    count_outlet_row = _row_of(outlets, counts)
-    grid_keys = grid_pair.astype(np.int64) * (len(outlets) + 1) + grid_outlet_row
-    count_keys = pairs.astype(np.int64) * (len(outlets) + 1) + count_outlet_row
-    found = pd.Index(count_keys).get_indexer(grid_keys)
-    rows = np.concatenate([pair_rows[grid_pair], undated])
-    outlet_rows = np.concatenate([grid_outlet_row, count_outlet_row[undated]])
-    count_rows = np.concatenate([found, undated])
+    rows, outlet_rows, count_rows = _filled_rows(counts, outlets)
     filled = pd.DataFrame(
         {
             "entity": counts["entity"].take(rows).reset_index(drop=True),
@@ -214,6 +192,41 @@ def timeline_counts(
     columns = ["entity", "source", "published", "mentions", "articles"]
     columns += ["per_1000_words", "article_share", "words_total", "articles_total"]
     return filled[columns].sort_values(["published", "entity", "source"], ignore_index=True)
+
+
+def _filled_rows(
+    counts: pd.DataFrame, outlets: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the rows of a zero-filled timeline, as positions: (counts row of its entity and
+    outlet, outlets row of its outlet and period or -1, counts row of its count or -1).
+
+    One row per entity-outlet pair of ``counts`` and dated period of ``outlets`` in which that
+    outlet published (-1: a zero), then the undated counts (undated articles keep just the rows
+    that have mentions). What merging the pairs with the outlet periods and the counts gives.
+    """
+    pairs, pair_rows = group_codes(counts, ["entity", "source"])
+    sources = pd.Index(outlets["source"].unique())
+    outlet_of = sources.get_indexer(outlets["source"])
+    dated = np.flatnonzero(outlets["published"].notna().to_numpy())
+    dated = dated[np.argsort(outlet_of[dated], kind="stable")]  # each outlet's periods together
+    per_outlet = np.bincount(outlet_of[dated], minlength=len(sources))
+    starts = np.concatenate([[0], np.cumsum(per_outlet)])[:-1]
+    pair_outlet = sources.get_indexer(counts["source"].take(pair_rows))
+    repeats = per_outlet[pair_outlet]
+    grid_pair = np.repeat(np.arange(len(pair_rows)), repeats)
+    offsets = np.arange(len(grid_pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    grid_outlet_row = dated[np.repeat(starts[pair_outlet], repeats) + offsets]
+    # A count's place in the grid: its pair and the outlets row of its outlet and period.
+    count_outlet_row = _row_of(outlets, counts)
+    grid_keys = grid_pair.astype(np.int64) * (len(outlets) + 1) + grid_outlet_row
+    count_keys = pairs.astype(np.int64) * (len(outlets) + 1) + count_outlet_row
+    found = pd.Index(count_keys).get_indexer(grid_keys)
+    undated = np.flatnonzero(counts["published"].isna().to_numpy())
+    return (
+        np.concatenate([pair_rows[grid_pair], undated]),
+        np.concatenate([grid_outlet_row, count_outlet_row[undated]]),
+        np.concatenate([found, undated]),
+    )
 
 
 def _row_of(outlets: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
