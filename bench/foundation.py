@@ -152,6 +152,11 @@ def print_latencies(corpus: kit.Corpus, repeats: int) -> None:
             f"{step.removesuffix('_ms')} {percentile(ms, 0.95):.0f}" for step, ms in shown.items()
         )
         print(f"   {'':<22} p95 per step that ran: {per_step}")
+        # CPU time of this process: the interaction's own cost, whatever else shares the cores.
+        cpu = steps.get("cpu_ms", [])
+        if cpu:
+            cpu_p50, cpu_p95 = percentile(cpu, 0.5), percentile(cpu, 0.95)
+            print(f"   {'':<22} its CPU time: p50 {cpu_p50:.0f}  p95 {cpu_p95:.0f}")
 
 
 def main() -> None:

@@ -281,7 +281,7 @@ class Dashboard(View):
         entities = settings["entity"] or default_entities(top_counts)
         if top:
             clock = time.perf_counter()
-            figure = charts.top_entities_by_outlet(
+            figure = charts.top_entities_by_outlet_spec(
                 top_counts, measure=measure, n=TOP_ENTITIES, outlet_colors=self.colors
             )
             self.top_plot.show(figure)
@@ -289,7 +289,7 @@ class Dashboard(View):
         if timeline:
             clock = time.perf_counter()
             counts = timeline_counts(self.rollup, settings, entities, max_outlets=TIMELINE_OUTLETS)
-            figure = charts.mentions_over_time(
+            figure = charts.mentions_over_time_spec(
                 counts, measure=measure, outlet_colors=self.colors, max_outlets=TIMELINE_OUTLETS
             )
             self.time_plot.show(figure)
