@@ -19,6 +19,7 @@ import argparse
 import itertools
 import os
 import resource
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -36,6 +37,9 @@ REPO = Path(__file__).resolve().parents[1]
 def corpus_input(shared: Path, limit: int | None, folder: Path) -> Path:
     """Return the allsides folder, or a slice of it written to ``folder``."""
     source = shared / "corpora" / "allsides"
+    if not any(source.glob("*.jsonl")):
+        # An empty slice would load no articles and scaled() would copy nothing for hours.
+        sys.exit(f"no allsides corpus in {source}: pass --shared PATH (the shared folder)")
     if limit is None:
         return source
     lines = []
