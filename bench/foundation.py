@@ -19,6 +19,7 @@ import argparse
 import itertools
 import os
 import resource
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -36,6 +37,9 @@ REPO = Path(__file__).resolve().parents[1]
 def corpus_input(shared: Path, limit: int | None, folder: Path) -> Path:
     """Return the allsides folder, or a slice of it written to ``folder``."""
     source = shared / "corpora" / "allsides"
+    if not any(source.glob("*.jsonl")):
+        # An empty slice would load no articles and scaled() would copy nothing for hours.
+        sys.exit(f"no allsides corpus in {source}: pass --shared PATH (the shared folder)")
     if limit is None:
         return source
     lines = []
@@ -152,6 +156,11 @@ def print_latencies(corpus: kit.Corpus, repeats: int) -> None:
             f"{step.removesuffix('_ms')} {percentile(ms, 0.95):.0f}" for step, ms in shown.items()
         )
         print(f"   {'':<22} p95 per step that ran: {per_step}")
+        # CPU time of this process: the interaction's own cost, whatever else shares the cores.
+        cpu = steps.get("cpu_ms", [])
+        if cpu:
+            cpu_p50, cpu_p95 = percentile(cpu, 0.5), percentile(cpu, 0.95)
+            print(f"   {'':<22} its CPU time: p50 {cpu_p50:.0f}  p95 {cpu_p95:.0f}")
 
 
 def main() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 from conftest import REPO
 
 from kit.ingest.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
+from kit.ingest.lines import body_scores, load_model
 
 # Line numbers of the article body in the bundled pages, read by a person: every other
 # non-empty line is navigation, a prompt, a caption, a credit, a signature or a feed.
@@ -265,3 +267,57 @@ def test_site_notices_are_dropped_and_story_sentences_kept(kind):
     notices = dropped[dropped["text"].isin(SITE_NOTICES)]
     assert set(notices["text"]) == set(SITE_NOTICES)
     assert notices["reason"].str.startswith("site notice").all()
+
+
+# Written for this test: a news page with a box of related links inside the article.
+BOX_PAGE_BODY = [
+    "The regional government said on Monday that the coastal railway will close for six weeks "
+    "in the spring while engineers replace the bridge over the estuary.",
+    "Trains between the two ports will be replaced by buses, which the operator said would add "
+    "about forty minutes to a journey that takes an hour today.",
+    "Engineers found cracks in two of the bridge's piers during an inspection last autumn, and "
+    "a speed limit has applied to every train crossing it since then.",
+    "The work is expected to cost about thirty million, most of it paid by the national rail "
+    "fund, according to a statement from the transport ministry.",
+]
+BOX_PAGE_AFTER = [
+    "Local businesses said they feared losing visitors during the Easter holidays, when the "
+    "line carries more than twice its usual number of passengers.",
+    "The operator said it would publish the replacement bus timetable at the end of the month "
+    "and sell tickets for both services at the same price.",
+]
+BOX_PAGE = "\n".join(
+    ["Home", "News", "Transport", "Coastal railway to close for bridge repairs", *BOX_PAGE_BODY]
+    + ["Related", "Ferry fares rise again", "New tram line opens in the north", "Airport expands"]
+    + [*BOX_PAGE_AFTER, "Contact us", "Privacy policy", "Terms of use"]
+)
+
+
+def test_a_box_of_related_links_inside_the_body_cuts_only_itself():
+    text, dropped, _ = clean_page(BOX_PAGE)
+    kept = text.split("\n\n")
+    assert all(line in kept for line in BOX_PAGE_BODY + BOX_PAGE_AFTER)
+    reasons = {row["text"]: row["reason"] for row in dropped}
+    assert reasons["Related"].startswith("box of links")
+    assert not {"Ferry fares rise again", "Contact us"} & set(kept)
+
+
+def test_a_page_where_the_model_is_unsure_of_every_line_keeps_its_likeliest_lines():
+    shipped = load_model()
+    unsure = replace(shipped, context_bias=shipped.context_bias - 5)  # every score far lower
+    assert body_scores(MENU_FIRST_PAGE.split("\n")[:-1], unsure).max() < shipped.threshold
+    text, dropped, _ = clean_page(MENU_FIRST_PAGE, model=unsure)
+    assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == MENU_FIRST_BODY
+    assert {"Home", "Contact us"} <= {row["text"] for row in dropped}
+
+
+def test_a_paragraph_that_does_not_end_like_a_sentence_is_not_trimmed_from_the_body():
+    unfinished = (
+        "Drivers will be hired in January and trained over the winter, and the department "
+        "said it would publish the timetables, the stops and the fares for every new route on "
+        "its website and at the main stations well before the first buses run"
+    )
+    page = MENU_FIRST_PAGE.replace(MENU_FIRST_BODY[-1], unfinished)
+    text, _, _ = clean_page(page)
+    assert count_words(unfinished) >= 30
+    assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == [*MENU_FIRST_BODY[:-1], unfinished]

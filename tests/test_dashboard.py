@@ -154,7 +154,7 @@ def test_view_defaults_to_the_two_most_mentioned_entities(corpus):
 def test_evidence_marks_the_mention_inside_its_sentence(rollup):
     evidence, total = evidence_rows(rollup, {}, ["Vladimir Putin"])
     # One row per sentence: "Putin again, Putin said." is one piece of evidence, not two.
-    assert (corpus_mentions := rollup.mentions["entity"].eq("Vladimir Putin").sum()) == 9
+    assert (corpus_mentions := rollup.corpus.mentions["entity"].eq("Vladimir Putin").sum()) == 9
     assert total == corpus_mentions - 1
     for row in evidence.itertuples():
         assert row.sentence[row.mark_start : row.mark_end] == row.mention
@@ -306,3 +306,16 @@ def test_dashboard_on_undated_and_unmentioned_corpora():
     assert "No sentences mention" in board.evidence.value
     board.dates.index = (1, 1)
     assert board.settings()["start"] == "2023-02-01"
+
+
+def test_tally_sums_as_pandas_groupby_does(rollup):
+    from kit.corpus.tally import sum_by
+
+    days = rollup.reader.label_days  # categoricals, and NaT for undated
+    for keys in (["source"], ["entity", "source"], ["entity", "source", "W"], ["label", "M"]):
+        expected = (
+            days.groupby(keys, observed=True, dropna=False, sort=False)[["mentions", "articles"]]
+            .sum()
+            .reset_index()
+        )
+        pd.testing.assert_frame_equal(sum_by(days, keys, ["mentions", "articles"]), expected)

@@ -54,6 +54,51 @@ def test_views_draw_through_plots_and_their_figures_match_what_the_page_gets(see
         assert drawn["layout"]["title"]["text"] == figure.layout.title.text
 
 
+def test_charts_drawn_from_their_dicts_give_their_validated_figures_output(seeds_corpus):
+    """The dashboard draws its charts from plain dicts, unvalidated: the page must get what the
+    validated figure built from the same dict would give it, for every measure and shape."""
+    from kit.views import charts
+    from kit.views.explorer import Rollup, entity_counts, timeline_counts
+
+    rollup = Rollup.build(seeds_corpus)
+    colors = charts.outlet_colors(seeds_corpus)
+    for measure in ("mentions", "per_1000_words", "article_share"):
+        for settings in ({}, {"label": "PERSON"}, {"source": seeds_corpus.sources[:1]}):
+            settings = {**settings, "measure": measure}
+            top = entity_counts(rollup, settings)
+            entities = top["entity"].drop_duplicates().tolist()
+            timeline = timeline_counts(rollup, settings, entities[:2])
+            specs = [
+                charts.top_entities_by_outlet_spec(top, measure=measure, outlet_colors=colors),
+                charts.top_entities_by_outlet_spec(top.iloc[0:0], measure=measure),
+                charts.mentions_over_time_spec(timeline, measure=measure, outlet_colors=colors),
+                charts.mentions_over_time_spec(timeline.drop(columns="source"), measure=measure),
+                charts.mentions_over_time_spec(
+                    timeline.drop(columns=["source", "entity"]), measure=measure
+                ),
+            ]
+            for spec in specs:
+                assert figure_output(spec) == figure_output(go.Figure(spec))
+
+
+def test_the_dashboard_draws_what_its_figures_hold(seeds_corpus):
+    import kit
+
+    board = kit.dashboard(seeds_corpus)
+    entities = [value for _, value in board.entity.options][:2]
+    for change in (
+        lambda: None,
+        lambda: setattr(board.entity, "value", tuple(entities)),
+        lambda: setattr(board.measure, "value", "article_share"),
+        lambda: setattr(board.entity, "value", ()),
+    ):
+        change()
+        for plot in (board.top_plot, board.time_plot):
+            (output,) = plot.widget.outputs
+            assert isinstance(plot.figure, go.Figure)
+            assert output == figure_output(plot.figure)
+
+
 def _widgets_under(widget) -> list:
     found = [widget]
     for child in getattr(widget, "children", ()) or ():

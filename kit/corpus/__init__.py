@@ -1,8 +1,8 @@
 """Corpus: tidy frames of one collection and the questions asked of them, in memory or in a store.
 
 Modules: memory (``Corpus``), lazy and lazy_sql (``LazyCorpus``, DuckDB), pipeline (``load``),
-stance_articles, contrast, stories, rankings, and the numbers behind each view (dashboard_data,
-framing_data, lazy_dashboard).
+stance_articles, contrast, stories, rankings, tally, and the numbers behind each view
+(dashboard_data, rollup and lazy_dashboard, framing_data).
 
 >>> import kit.corpus
 >>> "Corpus" in kit.corpus.__all__
@@ -27,6 +27,8 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "contrast": "kit.corpus.contrast",
         "stories": "kit.corpus.stories",
         "rankings": "kit.corpus.rankings",
+        "tally": "kit.corpus.tally",
+        "rollup": "kit.corpus.rollup",
         "dashboard_data": "kit.corpus.dashboard_data",
         "framing_data": "kit.corpus.framing_data",
         "lazy_dashboard": "kit.corpus.lazy_dashboard",

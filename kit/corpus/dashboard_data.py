@@ -1,9 +1,8 @@
 """What the dashboard shows, as pure functions over a rollup of the corpus.
 
-``Rollup`` holds a corpus's counts at daily resolution plus each outlet's daily words and
-articles, built once from ``Corpus.mention_counts`` (a lazy corpus gets a
-``kit.corpus.lazy_dashboard.StoreRollup``, which answers the same questions from its store). Every
-redraw of ``kit.views.explorer.Dashboard`` is ``view(rollup, settings)``: it filters and sums a few
+``kit.corpus.rollup.Rollup`` holds a corpus's counts at daily resolution plus each outlet's
+daily words and articles, read from a ``Corpus``'s frames or a store's rollups. Every redraw of
+``kit.views.explorer.Dashboard`` is ``view(rollup, settings)``: it filters and sums a few
 small arrays instead of recounting the corpus, and the tests check it against
 ``Corpus.filter`` and ``Corpus.mention_counts``.
 
@@ -16,15 +15,15 @@ small arrays instead of recounting the corpus, and the tests check it against
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kit.corpus.lazy_dashboard import StoreRollup
-from kit.corpus.memory import Corpus, as_list, day_bounds, period_start, with_periods
+from kit.corpus.memory import Corpus, as_list
 from kit.corpus.rankings import top_outlets
+from kit.corpus.rollup import Rollup, select_days
+from kit.corpus.tally import group_codes, sum_by
 from kit.errors import ArgumentError
 
 MEASURE_CHOICES: dict[str, str] = {
@@ -114,205 +113,23 @@ def settings_code(settings: Mapping[str, Any], *, corpus_name: str = "corpus") -
     return f"kit.dashboard({', '.join(arguments)})"
 
 
-# ---- the rollup: counts precomputed once -------------------------------------------------
-@dataclass(repr=False)
-class Rollup:
-    """Counts of one corpus at daily resolution, ready to filter and sum per interaction.
-
-    ``entity_days``: entity, source, published (day; NaT undated), mentions, articles.
-    ``label_days``: the same with a ``label`` column (used when a type filter is on).
-    ``outlet_days``: source, published (day), words_total, articles_total (every article).
-    ``mentions``: the mention rows sorted by date and outlet, for the evidence table.
-    """
-
-    corpus: Corpus
-    entity_days: pd.DataFrame
-    label_days: pd.DataFrame
-    outlet_days: pd.DataFrame
-    mentions: pd.DataFrame
-    entity_rows: dict[str, np.ndarray]
-    sentences: pd.DataFrame
-    titles: pd.Series
-    entity_totals: dict[str | None, pd.Series]
-    labels: list[str]
-    months: list[pd.Timestamp]
-    evidence_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-
-    def __repr__(self) -> str:
-        return (
-            f"<Rollup: {len(self.entity_days):,} entity-outlet-days, "
-            f"{len(self.entity_rows):,} entities, {len(self.months)} months>"
-        )
-
-    def evidence_of(self, entity: str) -> pd.DataFrame:
-        """Return an entity's mentions, one per sentence, by date (cached per entity)."""
-        cache = self.evidence_cache
-        if entity not in cache:
-            columns = ["doc_id", "sent_id", "entity", "source", "published", "start", "text"]
-            rows = self.mentions.iloc[self.entity_rows[entity]][columns]
-            # A sentence naming Putin twice is one piece of evidence, not two.
-            cache[entity] = rows.drop_duplicates(["doc_id", "sent_id"])
-        return cache[entity]
-
-    # What the pure functions below ask of a rollup (``kit.corpus.lazy_dashboard.StoreRollup``
-    # answers the same questions from a store).
-    def counts(
-        self, settings: Mapping[str, Any], entities: list | None = None, freq: str | None = None
-    ) -> pd.DataFrame:
-        """Return mentions and articles by entity and outlet (and ``freq`` period, as
-        ``published``) under the settings' outlets, dates and entity type."""
-        days = _mention_days(self, settings, entities)
-        keys = ["entity", "source", *([freq] if freq else [])]
-        counts = (
-            days.groupby(keys, observed=True, dropna=freq is None)[["mentions", "articles"]]
-            .sum()
-            .reset_index()
-        )
-        return counts.rename(columns={freq: "published"}) if freq else counts
-
-    def evidence_candidates(
-        self, settings: Mapping[str, Any], entities: list[str], limit: int
-    ) -> tuple[pd.DataFrame, int]:
-        """Return (the entities' sentences under the settings in date order, how many).
-
-        One row per entity and sentence: doc_id, sent_id, entity, source, published, start,
-        text. A rollup may return only the rows ``evidence_rows`` can pick: the first
-        ``limit`` of each outlet and the first ``2 * limit`` overall.
-        """
-        known = [name for name in entities if name in self.entity_rows]
-        if not known:
-            return pd.DataFrame(columns=["doc_id", "sent_id", "entity", "source", "published",
-                                         "start", "text"]), 0  # fmt: skip
-        rows = pd.concat([self.evidence_of(name) for name in known])
-        if len(known) > 1:
-            rows = rows.sort_index()  # the index is the position in date order
-        rows = _select_days(rows, settings)
-        return rows, len(rows)
-
-    def sentences_of(self, keys: list[tuple]) -> pd.DataFrame:
-        """Return the sentences' start and text for (doc_id, sent_id) keys, in their order."""
-        return self.sentences.reindex(keys)
-
-    def titles_of(self, doc_ids: Iterable[str]) -> np.ndarray:
-        """Return the titles of these articles, in their order."""
-        return self.titles.reindex(list(doc_ids)).to_numpy()
-
-    def entity_totals_of(self, label: str | None) -> pd.Series:
-        """Return mentions per entity (of one label, or all), most mentioned first."""
-        totals = self.entity_totals.get(label)
-        return pd.Series(dtype=int) if totals is None else totals
-
-    def article_counts(self) -> pd.Series:
-        """Return the number of articles per outlet."""
-        return self.corpus.articles["source"].value_counts()
-
-    def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
-        """Return (entities, outlets) mentioned under the settings, from ``entity_counts``."""
-        return counts["entity"].nunique(), counts["source"].nunique()
-
-    @classmethod
-    def build(cls, corpus: Corpus) -> Rollup:
-        """Return the rollup of a corpus (the one slow step: a few groupbys).
-
-        A lazy corpus (``kit.load(store, lazy=True)``) gets a ``StoreRollup`` instead, which
-        asks the store's rollups per interaction.
-        """
-        if not isinstance(corpus, Corpus):
-            return StoreRollup.build(corpus)
-        universe = corpus.universe if corpus.universe is not None else corpus.articles
-        entity_days = corpus.mention_counts(by=("entity", "source"), freq="D")
-        label_days = corpus.mention_counts(by=("entity", "label", "source"), freq="D")
-        keep = ["entity", "source", "published", "mentions", "articles"]
-        entity_days = with_periods(entity_days[keep])
-        label_days = with_periods(label_days[["label", *keep]])
-        days = period_start(universe["published"], "D")
-        outlet_days = (
-            universe.assign(published=days)
-            .groupby(["source", "published"], dropna=False)
-            .agg(words_total=("n_words", "sum"), articles_total=("doc_id", "nunique"))
-            .reset_index()
-        )
-        outlet_days = with_periods(outlet_days)
-        mentions = corpus.mentions.sort_values(
-            ["published", "source", "doc_id", "start"], kind="stable"
-        ).reset_index(drop=True)
-        entity_rows = mentions.groupby("entity", sort=False).indices
-        sentences = corpus.sentences.set_index(["doc_id", "sent_id"])[["start", "text"]]
-        titles = corpus.articles.set_index("doc_id")["title"]
-        entity_totals: dict[str | None, pd.Series] = {None: _ranked(corpus.mentions["entity"])}
-        labels = _ranked(corpus.mentions["label"]).index.tolist()
-        for label in labels:
-            of_label = corpus.mentions.loc[corpus.mentions["label"] == label, "entity"]
-            entity_totals[label] = _ranked(of_label)
-        dated = universe["published"].dropna()
-        months: list[pd.Timestamp] = []
-        if len(dated):
-            first, last = period_start(dated, "M").agg(["min", "max"])
-            months = list(pd.date_range(first, last, freq="MS"))
-        return cls(
-            corpus=corpus,
-            entity_days=entity_days,
-            label_days=label_days,
-            outlet_days=outlet_days,
-            mentions=mentions,
-            entity_rows=entity_rows,
-            sentences=sentences,
-            titles=titles,
-            entity_totals=entity_totals,
-            labels=labels,
-            months=months,
-        )
-
-
-def _ranked(values: pd.Series) -> pd.Series:
-    """Return how often each value occurs, most frequent first, ties by name.
-
-    >>> _ranked(pd.Series(["b", "a", "b", "c", "a"])).to_dict()
-    {'a': 2, 'b': 2, 'c': 1}
-    """
-    counts = values.value_counts()
-    order = np.lexsort((counts.index.astype(str), -counts.to_numpy()))
-    return counts.iloc[order]
-
-
-def _select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Return the daily rows inside the settings' outlets and dates (and label, if any)."""
-    mask = np.ones(len(frame), dtype=bool)
-    if settings.get("source"):
-        mask &= frame["source"].isin(settings["source"]).to_numpy()
-    start, end = day_bounds(settings)
-    if start is not None:
-        mask &= (frame["published"] >= start).fillna(False).to_numpy(dtype=bool)
-    if end is not None:
-        mask &= (frame["published"] <= end).fillna(False).to_numpy(dtype=bool)
-    if settings.get("label") and "label" in frame.columns:
-        mask &= (frame["label"] == settings["label"]).to_numpy(dtype=bool)
-    return frame[mask]
-
-
 def articles_in_view(rollup: Rollup, settings: Mapping[str, Any]) -> int:
     """Return how many articles the settings' outlets and dates hold (whatever they mention)."""
-    return int(_select_days(rollup.outlet_days, settings)["articles_total"].sum())
-
-
-def _mention_days(
-    rollup: Rollup, settings: Mapping[str, Any], entities: list | None
-) -> pd.DataFrame:
-    """Return the daily mention rows for the settings, optionally for some entities only."""
-    frame = rollup.label_days if settings.get("label") else rollup.entity_days
-    if entities is not None:
-        frame = frame[frame["entity"].isin(entities)]
-    return _select_days(frame, settings)
+    return int(select_days(rollup.outlet_days, settings)["articles_total"].sum())
 
 
 def _normalise(counts: pd.DataFrame) -> pd.DataFrame:
     """Return counts with per_1000_words and article_share from their totals."""
-    words = counts["words_total"].where(counts["words_total"] > 0)
-    totals = counts["articles_total"].where(counts["articles_total"] > 0)
-    return counts.assign(
-        per_1000_words=1000 * counts["mentions"] / words,
-        article_share=counts["articles"] / totals,
-    )
+    measures = {}
+    for measure, count, total, scale in (
+        ("per_1000_words", "mentions", "words_total", 1000),
+        ("article_share", "articles", "articles_total", 1),
+    ):
+        totals = counts[total].to_numpy(dtype=float, na_value=np.nan)
+        shares = np.full(len(counts), np.nan)  # no total (no words, no articles): no rate
+        np.divide(scale * counts[count].to_numpy(), totals, out=shares, where=totals > 0)
+        measures[measure] = shares
+    return counts.assign(**measures)
 
 
 def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
@@ -322,12 +139,12 @@ def entity_counts(rollup: Rollup, settings: Mapping[str, Any]) -> pd.DataFrame:
     """
     settings = normalize_settings(settings)
     counts = rollup.counts(settings)
-    outlets = (
-        _select_days(rollup.outlet_days, settings)
-        .groupby("source")[["words_total", "articles_total"]]
-        .sum()
+    outlets = sum_by(
+        select_days(rollup.outlet_days, settings), ["source"], ["words_total", "articles_total"]
     )
-    counts = counts.join(outlets, on="source")
+    found = pd.Index(outlets["source"]).get_indexer(counts["source"])
+    for column in ("words_total", "articles_total"):
+        counts[column] = outlets[column].to_numpy()[found]
     counts = _normalise(counts).sort_values(
         ["mentions", "entity", "source"], ascending=[False, True, True], ignore_index=True
     )
@@ -350,29 +167,88 @@ def timeline_counts(
     settings = normalize_settings(settings)
     freq = settings["freq"]
     counts = rollup.counts(settings, entities, freq)
-    outlets = (
-        _select_days(rollup.outlet_days, settings)
-        .groupby(["source", freq], dropna=False)[["words_total", "articles_total"]]
-        .sum()
-        .reset_index()
-        .rename(columns={freq: "published"})
-    )
     if max_outlets is not None:  # the chart's choice too: the outlets that mention these most
         counts = counts[counts["source"].isin(top_outlets(counts, "mentions", max_outlets))]
-    outlets = outlets[outlets["source"].isin(counts["source"].unique())]
-    pairs = counts[["entity", "source"]].drop_duplicates()
-    # Zeros only for dated periods: undated articles keep just the rows that have mentions.
-    grid = pairs.merge(outlets[outlets["published"].notna()], on="source", how="inner")
-    undated = counts[counts["published"].isna()].merge(
-        outlets, on=["source", "published"], how="left"
+    days = select_days(rollup.outlet_days, settings)
+    days = days[days["source"].isin(counts["source"].unique())]
+    outlets = sum_by(days, ["source", freq], ["words_total", "articles_total"])
+    outlets = outlets.rename(columns={freq: "published"})
+    rows, outlet_rows, count_rows = _filled_rows(counts, outlets)
+    filled = pd.DataFrame(
+        {
+            "entity": counts["entity"].take(rows).reset_index(drop=True),
+            "source": counts["source"].take(rows).reset_index(drop=True),
+            "published": _taken(outlets["published"], counts["published"], outlet_rows, rows),
+        }
     )
-    filled = grid.merge(counts, on=["entity", "source", "published"], how="left")
-    filled = pd.concat([filled, undated], ignore_index=True) if len(undated) else filled
-    filled[["mentions", "articles"]] = filled[["mentions", "articles"]].fillna(0).astype(int)
+    for column in ("mentions", "articles"):
+        values = counts[column].to_numpy()
+        filled[column] = np.where(count_rows >= 0, values[count_rows], 0).astype(int)
+    for column in ("words_total", "articles_total"):
+        values = outlets[column].to_numpy().astype(float)
+        taken = np.where(outlet_rows >= 0, values[outlet_rows], np.nan)
+        filled[column] = taken.astype(int) if (outlet_rows >= 0).all() else taken
     filled = _normalise(filled)
     columns = ["entity", "source", "published", "mentions", "articles"]
     columns += ["per_1000_words", "article_share", "words_total", "articles_total"]
     return filled[columns].sort_values(["published", "entity", "source"], ignore_index=True)
+
+
+def _filled_rows(
+    counts: pd.DataFrame, outlets: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the rows of a zero-filled timeline, as positions: (counts row of its entity and
+    outlet, outlets row of its outlet and period or -1, counts row of its count or -1).
+
+    One row per entity-outlet pair of ``counts`` and dated period of ``outlets`` in which that
+    outlet published (-1: a zero), then the undated counts (undated articles keep just the rows
+    that have mentions). What merging the pairs with the outlet periods and the counts gives.
+    """
+    pairs, pair_rows = group_codes(counts, ["entity", "source"])
+    sources = pd.Index(outlets["source"].unique())
+    outlet_of = sources.get_indexer(outlets["source"])
+    dated = np.flatnonzero(outlets["published"].notna().to_numpy())
+    dated = dated[np.argsort(outlet_of[dated], kind="stable")]  # each outlet's periods together
+    per_outlet = np.bincount(outlet_of[dated], minlength=len(sources))
+    starts = np.concatenate([[0], np.cumsum(per_outlet)])[:-1]
+    pair_outlet = sources.get_indexer(counts["source"].take(pair_rows))
+    repeats = per_outlet[pair_outlet]
+    grid_pair = np.repeat(np.arange(len(pair_rows)), repeats)
+    offsets = np.arange(len(grid_pair)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    grid_outlet_row = dated[np.repeat(starts[pair_outlet], repeats) + offsets]
+    # A count's place in the grid: its pair and the outlets row of its outlet and period.
+    count_outlet_row = _row_of(outlets, counts)
+    grid_keys = grid_pair.astype(np.int64) * (len(outlets) + 1) + grid_outlet_row
+    count_keys = pairs.astype(np.int64) * (len(outlets) + 1) + count_outlet_row
+    found = pd.Index(count_keys).get_indexer(grid_keys)
+    undated = np.flatnonzero(counts["published"].isna().to_numpy())
+    return (
+        np.concatenate([pair_rows[grid_pair], undated]),
+        np.concatenate([grid_outlet_row, count_outlet_row[undated]]),
+        np.concatenate([found, undated]),
+    )
+
+
+def _row_of(outlets: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
+    """Return, for each counts row, the outlets row of its outlet and period (-1 if none)."""
+    both = pd.concat(
+        [outlets[["source", "published"]], counts[["source", "published"]]], ignore_index=True
+    )
+    codes, first = group_codes(both, ["source", "published"])
+    position = np.full(len(first), -1, dtype=np.int64)
+    position[codes[: len(outlets)]] = np.arange(len(outlets))
+    return position[codes[len(outlets) :]]
+
+
+def _taken(
+    periods: pd.Series, undated: pd.Series, outlet_rows: np.ndarray, rows: np.ndarray
+) -> pd.Series:
+    """Return the period of each grid row: its outlet row's, or the count's own if none."""
+    taken = periods.take(np.maximum(outlet_rows, 0)).reset_index(drop=True)
+    missing = outlet_rows < 0
+    if missing.any():
+        taken[missing] = undated.take(rows[missing]).to_numpy()
+    return taken
 
 
 def _sentence_offsets(rows: pd.DataFrame, rollup: Rollup) -> pd.DataFrame:
@@ -454,9 +330,7 @@ def view(corpus_or_rollup: Corpus | Rollup, settings: Mapping[str, Any] | None =
         ['entity', 'source', 'published']
     """
     rollup = (
-        corpus_or_rollup
-        if hasattr(corpus_or_rollup, "evidence_candidates")  # a Rollup or a StoreRollup
-        else Rollup.build(corpus_or_rollup)
+        corpus_or_rollup if isinstance(corpus_or_rollup, Rollup) else Rollup.build(corpus_or_rollup)
     )
     settings = normalize_settings(settings)
     top = entity_counts(rollup, settings)

@@ -1,28 +1,27 @@
-"""The dashboard's numbers for a lazy corpus, asked of the store per interaction.
+"""How the dashboard's rollup reads a lazy corpus: DuckDB queries over the store's rollups.
 
-``kit.dashboard(kit.load("store/", lazy=True))`` works as on an in-memory corpus:
-``dashboard_data.Rollup.build`` hands a lazy corpus to :class:`StoreRollup`, which answers the
-questions ``kit.views.explorer``'s pure functions ask of a rollup (``counts``,
-``evidence_candidates``, ``sentences_of``, ...) with DuckDB queries over the store's rollups.
-Only what one view shows comes into memory, plus each outlet's daily totals.
+``kit.dashboard(kit.open_store("store/"))`` works as on an in-memory corpus:
+``kit.corpus.rollup.Rollup.build`` gives a lazy corpus a :class:`StoreReader`, which reads what
+the rollup asks (``counts``, ``evidence``, ``sentences``, ...) from the store's rollups, the
+same schema a ``Corpus``'s ``FrameReader`` reads from pandas frames. Only what one view shows
+comes into memory, plus each outlet's daily totals.
 
 Example (a store written by ``kit.load(path, store="store/")``)::
 
-    board = kit.dashboard(kit.load("store/", lazy=True), entity="Vladimir Putin")
+    board = kit.dashboard(kit.open_store("store/"), entity="Vladimir Putin")
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kit.corpus.lazy import LazyCorpus, as_pandas
 from kit.corpus.lazy_sql import Where, within_dates
-from kit.corpus.memory import day_bounds, period_start, with_periods
+from kit.corpus.memory import day_bounds
 from kit.errors import KitError
 
 TOP_CANDIDATES = 100  # entities whose counts the top chart may draw (it shows 10)
@@ -30,51 +29,44 @@ EVIDENCE_COLUMNS = ["doc_id", "sent_id", "entity", "source", "published", "start
 
 
 @dataclass(repr=False)
-class StoreRollup:
-    """The rollup of a lazy corpus: small daily outlet totals here, the rest asked of DuckDB.
-
-    ``outlet_days``, ``labels`` and ``months`` mean what they mean on ``dashboard_data.Rollup``.
-    """
+class StoreReader:
+    """A rollup's reads from a lazy corpus's store (``kit.corpus.rollup.RollupReader``)."""
 
     corpus: LazyCorpus
-    outlet_days: pd.DataFrame
-    labels: list[str]
-    months: list[pd.Timestamp]
-    totals_cache: dict[str | None, pd.Series] = field(default_factory=dict)
-    in_view_cache: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    totals: pd.DataFrame | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if "first_in_sentence" not in self.corpus.sql("select * from mentions_by_entity limit 0"):
+            raise KitError(
+                f"{self.corpus.root}: this store's rollups predate the dashboard on a lazy "
+                "corpus; load the corpus into it again (kit.load(path, store=...)) to rebuild "
+                "them"
+            )
 
     def __repr__(self) -> str:
-        return f"<StoreRollup of {self.corpus.root}: {len(self.months)} months>"
+        return f"the store {self.corpus.root}"
 
-    @classmethod
-    def build(cls, corpus: LazyCorpus) -> StoreRollup:
-        """Return the rollup of a lazy corpus (reads the outlets' daily totals only)."""
-        if "first_in_sentence" not in corpus.sql("select * from mentions_by_entity limit 0"):
-            raise KitError(
-                f"{corpus.root}: this store's rollups predate the dashboard on a lazy corpus; "
-                "load the corpus into it again (kit.load(path, store=...)) to rebuild them"
+    def outlet_days(self) -> pd.DataFrame:
+        """Return the outlets' daily totals in the selection (read once)."""
+        if self.totals is None:
+            where = Where().among("source", self.corpus.selection.sources)
+            within_dates(where, self.corpus.selection, "day")
+            totals = self.corpus.sql(
+                "select source, day as published, words_total, articles_total from outlet_day "
+                f"{where.sql} order by source, day",
+                where.parameters,
             )
-        where = Where().among("source", corpus.selection.sources)
-        within_dates(where, corpus.selection, "day")
-        outlet_days = corpus.sql(
-            "select source, day as published, words_total, articles_total from outlet_day "
-            f"{where.sql} order by source, day",
-            where.parameters,
-        )
-        outlet_days = with_periods(as_pandas(outlet_days))
+            self.totals = as_pandas(totals)
+        return self.totals
+
+    def labels(self) -> list[str]:
         # Counted per entity first: the entity rollups answer that (a count by label alone
         # would read every mention, as distinct articles do not add up across entities).
-        query, parameters = corpus.counts_sql(["entity", "label"], None)
-        labels = corpus.sql(
+        query, parameters = self.corpus.counts_sql(["entity", "label"], None)
+        return self.corpus.sql(
             f"select label from ({query}) group by label order by sum(mentions) desc, label",
             parameters,
         )["label"].tolist()
-        dated = outlet_days["published"].dropna()
-        months: list[pd.Timestamp] = []
-        if len(dated):
-            first, last = period_start(dated, "M").agg(["min", "max"])
-            months = list(pd.date_range(first, last, freq="MS"))
-        return cls(corpus=corpus, outlet_days=outlet_days, labels=labels, months=months)
 
     def _within(self, settings: Mapping[str, Any], **limits: Any) -> LazyCorpus:
         """Return the corpus narrowed to the settings' outlets and days (and ``limits``)."""
@@ -82,19 +74,20 @@ class StoreRollup:
         return self.corpus.filter(source=settings.get("source"), start=start, end=end, **limits)
 
     def counts(
-        self, settings: Mapping[str, Any], entities: list | None = None, freq: str | None = None
-    ) -> pd.DataFrame:
-        """Return mentions and articles by entity and outlet (and period), as ``Rollup``'s.
+        self, settings: Mapping[str, Any], entities: list | None, freq: str | None
+    ) -> tuple[pd.DataFrame, tuple[int, int] | None]:
+        """Return (mentions and articles by entity and outlet (and period), in view).
 
         Without ``entities``, only the rows of the ``TOP_CANDIDATES`` entities ranked first by
         mentions and by the settings' measure come back: all the top chart and the default
-        timeline can show (a big store has millions of entity-outlet pairs).
+        timeline can show (a big store has millions of entity-outlet pairs). The entities and
+        outlets in view are counted by the same query.
         """
         corpus = self._within(settings, entity=entities, label=settings.get("label"))
         if entities is not None:
             counts = corpus.mention_counts(("entity", "source"), freq=freq)
             keys = ["entity", "source", *(["published"] if freq else [])]
-            return counts[[*keys, "mentions", "articles"]]
+            return counts[[*keys, "mentions", "articles"]], None
         query, parameters = corpus.counts_sql(["entity", "source"], None)
         totals = Where().among("source", corpus.selection.sources)
         within_dates(totals, corpus.selection, "day")
@@ -127,13 +120,10 @@ class StoreRollup:
         if len(counts):
             in_view = (int(counts["entities_in_view"].iloc[0]),
                        int(counts["outlets_in_view"].iloc[0]))  # fmt: skip
-        self.in_view_cache[_view_key(settings)] = in_view
-        return counts[["entity", "source", "mentions", "articles"]]
+        return counts[["entity", "source", "mentions", "articles"]], in_view
 
     def in_view(self, settings: Mapping[str, Any], counts: pd.DataFrame) -> tuple[int, int]:
         """Return (entities, outlets) mentioned under the settings (counted in the store)."""
-        if _view_key(settings) in self.in_view_cache:
-            return self.in_view_cache[_view_key(settings)]
         corpus = self._within(settings, label=settings.get("label"))
         query, parameters = corpus.counts_sql(["entity", "source"], None)
         entities, outlets = self.corpus.connection.execute(
@@ -141,7 +131,7 @@ class StoreRollup:
         ).fetchone()
         return int(entities), int(outlets)
 
-    def evidence_candidates(
+    def evidence(
         self, settings: Mapping[str, Any], entities: list[str], limit: int
     ) -> tuple[pd.DataFrame, int]:
         """Return (the first ``limit`` sentences per outlet and overall, how many in all).
@@ -150,8 +140,6 @@ class StoreRollup:
         ``Rollup.evidence_candidates``. Aggregates pick the rows' positions in
         ``mentions_by_entity`` (sorted by entity and date), then only those rows are read.
         """
-        if not entities:
-            return pd.DataFrame(columns=EVIDENCE_COLUMNS), 0
         groups, firsts = [], []
         for name in entities:
             where = self._within(settings, entity=[name]).mention_where()
@@ -190,35 +178,25 @@ class StoreRollup:
         )
         return rows.reset_index(drop=True), total
 
-    def sentences_of(self, keys: list[tuple]) -> pd.DataFrame:
-        """Return the sentences' start and text for (doc_id, sent_id) keys, in their order."""
-        doc_ids = sorted({doc_id for doc_id, _ in keys})
-        where = Where().among("doc_id", doc_ids)
+    def sentences(self, keys: list[tuple]) -> pd.DataFrame:
+        """Return start and text of the sentences of the keys' articles."""
+        where = Where().among("doc_id", sorted({doc_id for doc_id, _ in keys}))
         found = self.corpus.sql(
             f"select doc_id, sent_id, start, text from sentences {where.sql}", where.parameters
         )
-        return found.set_index(["doc_id", "sent_id"])[["start", "text"]].reindex(keys)
+        return found.set_index(["doc_id", "sent_id"])[["start", "text"]]
 
-    def titles_of(self, doc_ids: Iterable[str]) -> np.ndarray:
-        """Return the titles of these articles, in their order."""
-        doc_ids = list(doc_ids)
+    def titles(self, doc_ids: list[str]) -> pd.Series:
+        """Return the titles of these articles, by doc_id."""
         where = Where().among("doc_id", sorted(set(doc_ids)))
         found = self.corpus.sql(f"select doc_id, title from articles {where.sql}", where.parameters)
-        return found.set_index("doc_id")["title"].reindex(doc_ids).to_numpy()
+        return found.set_index("doc_id")["title"]
 
-    def entity_totals_of(self, label: str | None) -> pd.Series:
-        """Return mentions per entity (of one label, or all), most mentioned first (cached)."""
-        if label not in self.totals_cache:
-            counts = self.corpus.filter(label=label).mention_counts(by="entity")
-            self.totals_cache[label] = counts.set_index("entity")["mentions"]
-        return self.totals_cache[label]
+    def entity_totals(self, label: str | None) -> pd.Series:
+        """Return mentions per entity (of one label, or all), most mentioned first."""
+        counts = self.corpus.filter(label=label).mention_counts(by="entity")
+        return counts.set_index("entity")["mentions"]
 
     def article_counts(self) -> pd.Series:
         """Return the number of articles per outlet."""
-        return self.outlet_days.groupby("source", observed=True)["articles_total"].sum()
-
-
-def _view_key(settings: Mapping[str, Any]) -> tuple:
-    """Return what the counts without entities depend on: outlets, dates and type."""
-    sources = settings.get("source")
-    return (tuple(sources or ()), settings.get("start"), settings.get("end"), settings.get("label"))
+        return self.outlet_days().groupby("source")["articles_total"].sum()

@@ -23,6 +23,7 @@ from kit.annotate.descriptors import naming_table as naming_table_of
 from kit.annotate.quotes import voices as voices_of
 from kit.corpus.contrast import distinctive_words as distinctive_words_of
 from kit.corpus.contrast import passages as passages_of
+from kit.corpus.stance_articles import summarize
 from kit.errors import ArgumentError, value_invalid_msg
 
 FREQUENCIES = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday to Sunday
@@ -371,8 +372,6 @@ class Queries:
         >>> set(per_article["label"]) <= {"negative", "neutral", "positive"}
         True
         """
-        from kit.corpus.stance_articles import summarize
-
         return summarize(self.stance, by=tuple(as_list(by)))
 
     # ---- framing lenses ---------------------------------------------------------------------

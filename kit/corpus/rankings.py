@@ -12,18 +12,16 @@ most"; the choice is made here, once, so a chart and the table beside it always 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from kit.corpus.tally import totals_by
 
 
 def ranked_entities(counts: pd.DataFrame, measure: str, n: int | None = None) -> list[str]:
     """Return the entities of ``counts``, most ``measure`` first (the first ``n`` if given)."""
-    ranked = (
-        counts.groupby("entity", observed=True)[measure]
-        .sum()
-        .reset_index()
-        .sort_values([measure, "entity"], ascending=[False, True])
-    )
-    entities = ranked["entity"].tolist()
+    names, sums = totals_by(counts["entity"], counts[measure])
+    entities = names[_most_first(names, sums)].tolist()
     return entities if n is None else entities[:n]
 
 
@@ -34,8 +32,13 @@ def top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> 
     a rate from an outlet with one short article is noise, not a top outlet.
     """
     ranking = "mentions" if "mentions" in counts.columns else measure
-    totals = counts.groupby("source", observed=True)[ranking].sum()
-    if max_outlets is not None and len(totals) > max_outlets:
-        ranked = totals.reset_index().sort_values([ranking, "source"], ascending=[False, True])
-        totals = totals.loc[ranked["source"].head(max_outlets)]
-    return sorted(totals.index)
+    names, sums = totals_by(counts["source"], counts[ranking])
+    if max_outlets is not None and len(names) > max_outlets:
+        names = names[_most_first(names, sums)[:max_outlets]]
+    return sorted(names.tolist())
+
+
+def _most_first(names: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """Return the positions that order ``sums`` from largest, ties by name."""
+    by_name = np.argsort(names, kind="stable")
+    return by_name[np.argsort(-sums[by_name], kind="stable")]

@@ -1,7 +1,8 @@
 """Ingest: files on disk → raw documents → clean articles, every problem and removed line recorded.
 
 Modules: readers (one reader per format: records, csv_rows, html_pages), decoding and encodings,
-files, dates, manifests and outlets, clean and lines (the line model).
+files, dates, manifests and outlets, clean, body (where the body is, from the line model's
+scores) and lines (the line model).
 
 >>> import kit.ingest
 >>> "read_documents" in kit.ingest.__all__

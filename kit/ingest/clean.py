@@ -5,10 +5,14 @@ in ``corpus.dropped``. For a page saved as text (``kind`` "text", or an HTML pag
 the extractor could not find; a record's text skips rule 2), in this order:
 
 1. the headline and the byline (their content becomes ``title``, ``author``, ``published``);
-2. the line model (``kit.lines``): lines whose shape and neighbours say "menu, teaser, footer"
-   rather than "article" are dropped with their score and the features that weighed most;
+2. the line model (``kit.ingest.lines``): lines whose shape and neighbours say "menu, teaser,
+   footer" rather than "article" are dropped with their score and the features that weighed
+   most (on a page where no line scores high, the threshold falls with the best score;
+   ``kit.ingest.body`` reads the scores as lines kept and dropped);
 3. everything after a footer marker ("News Feed", "More news", "Editors' Picks", …) that
    sits below most of the body (a menu of "Most Popular" links above the body cuts nothing);
+   below a "Related" or "Read more" marker, only the box of links up to the body's next
+   sentence, when the model is fairly sure of one a few lines below;
 4. prompts and navigation (subscribe, newsletter, membership, "Skip to content", …) and site
    notices (the site speaking to its reader or about itself: "Follow us on Twitter", "All
    rights reserved", an advertiser disclosure, a "Last Modified:" label);
@@ -38,17 +42,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from kit.errors import where
+from kit.ingest import body
 from kit.ingest import lines as line_model
+from kit.ingest.body import count_words, is_sentence
 from kit.ingest.dates import read_printed
 
 DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
 
 # Full stops of other scripts too (``kit.ingest.lines.SENTENCE_END``: CJK, Devanagari, Arabic, …).
-TERMINAL = tuple(".!?…:;\"”’')]」』）" + line_model.SENTENCE_END)
 MONTHS = (
     "Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     "Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
@@ -62,6 +66,13 @@ FOOTER = re.compile(
     r"^(news feed|more news|editors?['’]? picks|related( articles| stories| coverage)?|"
     r"read more|recommended( for you)?|most (read|popular)|trending( now)?|"
     r"you may also like|comments?|latest news|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+# Of those, the markers that news sites also print above a box of links inside the article
+# ("Related", "Read more"): the body may go on below the box.
+BOX = re.compile(
+    r"^(related( articles| stories| coverage)?|read more|recommended( for you)?|"
+    r"you may also like)\s*:?$",
     re.IGNORECASE,
 )
 PROMPT = re.compile(
@@ -123,7 +134,6 @@ SIGNATURE = re.compile(
 PARAGRAPH_WORDS = 40
 # In an extractor's text, a prompt is a short line of its own ("Sign up for our newsletter").
 PROMPT_WORDS = 12
-WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
 NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
 
 
@@ -134,20 +144,6 @@ class Header:
     title: str | None = None
     author: str | None = None
     published: str | None = None
-
-
-def count_words(text: str) -> int:
-    """Return the number of words in ``text``.
-
-    >>> count_words("Xi’s visit, 21 Feb.")
-    4
-    """
-    return len(WORD.findall(text))
-
-
-def is_sentence(line: str) -> bool:
-    """Return True when ``line`` ends like a sentence (closing punctuation or quote)."""
-    return line.rstrip().endswith(TERMINAL) and not line.rstrip().endswith(("—", "–"))
 
 
 def repeated_lines(
@@ -285,11 +281,6 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
 # Documents that are whole pages (navigation and all), read by the line model; a record's text
 # field is already an article and is read by the rules alone.
 WHOLE_PAGE_KINDS = (None, "text", "html-page")
-# A page of fewer lines than this is read by the rules alone: too little context for the model.
-MODEL_MIN_LINES = 8
-# A line that is not a sentence is still body when the model is at least this sure of it
-# (chosen on the training pages of train/train_lines.py, with the founding pages exact).
-SURE_OF_BODY = 0.9
 
 
 def clean_page(
@@ -313,15 +304,27 @@ def clean_page(
     lines = raw_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     reasons, header = _read_header(lines, title)
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    body_score = _model_reasons(lines, filled, reasons, model) if use_model else {}
+    body_score = body.model_reasons(lines, filled, reasons, model) if use_model else {}
     body_words = {i: count_words(lines[i]) for i in filled if i not in reasons}
     total_words = sum(body_words.values())
     words_above = 0
+    box_end, box_reason = -1, ""
     for i in filled:
         line = lines[i].strip()
         if i in reasons:
             continue
+        if i < box_end:
+            reasons[i] = box_reason
+            continue
         if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
+            resume = body.box_end(lines, filled, i, body_score) if BOX.match(line) else None
+            if resume is not None:
+                box_end = resume
+                box_reason = (
+                    f"box of links (from line {i + 1}, {line!r}, to the body's next sentence)"
+                )
+                reasons[i] = box_reason
+                continue
             for j in range(i, len(lines)):
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
@@ -336,99 +339,8 @@ def clean_page(
             reasons[i] = reason
     _apply_context(lines, reasons)
     if body_score:
-        _trim_edges(lines, filled, reasons, body_score)
+        body.trim_edges(lines, filled, reasons, body_score)
     return _result(lines, reasons, header)
-
-
-def _trim_edges(
-    lines: list[str], filled: list[int], reasons: dict[int, str], body_score: dict[int, float]
-) -> None:
-    """Drop the lines that are not sentences before the body's first and after its last one.
-
-    A related-article link or a label next to the body looks like body to the model; a heading
-    or list inside the body is protected by the sentences around it. A line the model is sure
-    of (``SURE_OF_BODY``) stays.
-    """
-    kept = [i for i in filled if i not in reasons]
-    for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
-        for i in order:
-            if is_sentence(lines[i]) or body_score.get(i, 0.0) >= SURE_OF_BODY:
-                break
-            reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
-
-
-def _model_reasons(
-    lines: list[str],
-    filled: list[int],
-    reasons: dict[int, str],
-    model: line_model.LineModel | None,
-) -> dict[int, float]:
-    """Drop the lines the line model scores below its threshold; return every line's score."""
-    if len(filled) < MODEL_MIN_LINES:
-        return {}
-    model = model or line_model.load_model()
-    page_lines = [lines[i].strip() for i in filled]
-    features = line_model.line_features(page_lines)
-    scores = model.scores(features)
-    below = scores < model.threshold
-    _fill_holes(below)
-    _extend_tail(below, page_lines, scores >= TAIL_SCORE * model.threshold)
-    low = [position for position, i in enumerate(filled) if below[position]]
-    strongest = line_model.strongest_features(features[low], model) if low else []
-    for position, features_down in zip(low, strongest, strict=True):
-        i = filled[position]
-        if i in reasons:
-            continue
-        why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
-        reasons[i] = (
-            f"not article body by its shape (score {scores[position]:.2f} < "
-            f"{model.threshold:.2f}; {why})"
-        )
-    return {i: float(scores[position]) for position, i in enumerate(filled)}
-
-
-# A run of at most this many low-scoring lines between two lines the model keeps is body: a
-# short list, a transcript's turns or a subheading inside the article (rules still apply).
-HOLE_LINES = 3
-
-
-def _fill_holes(below: np.ndarray) -> None:
-    """Mark as body the short runs of low-scoring lines between two lines the model keeps."""
-    position, count = 0, len(below)
-    while position < count:
-        if not below[position]:
-            position += 1
-            continue
-        end = position
-        while end < count and below[end]:
-            end += 1
-        inside = position > 0 and end < count and end - position <= HOLE_LINES
-        if inside:
-            below[position:end] = False
-        position = end
-
-
-# After the last line the model keeps, the body runs on to the last sentence within this many
-# lines: the model learned that a page's last lines are rarely body, which drops the closing
-# turns of a transcript or a list that ends an article (prompts and footers are rules' work).
-TAIL_LINES = 6
-# ... a sentence the model scores at least this share of its threshold.
-TAIL_SCORE = 0.5
-
-
-def _extend_tail(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
-    """Mark as body the lines after the model's last kept line, up to a close last sentence
-    that is ``likely`` body."""
-    kept = np.flatnonzero(~below)
-    if not len(kept) or not is_sentence(page_lines[kept[-1]]):
-        return
-    last = int(kept[-1])
-    tail = range(last + 1, min(last + 1 + TAIL_LINES, len(page_lines)))
-    sentences = [
-        position for position in tail if likely[position] and is_sentence(page_lines[position])
-    ]
-    if sentences:
-        below[last + 1 : sentences[-1] + 1] = False
 
 
 def clean_extracted(

@@ -33,6 +33,7 @@ import pandas as pd
 
 from kit.errors import KitError
 from kit.views import html as kit_html
+from kit.views import templates
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -54,45 +55,9 @@ PROVENANCE_FIELDS = {
     "urls": "URLs",
 }
 
-# Templates are data; every value is escaped before it meets one.
-TEMPLATES: dict[str, str] = {
-    "provenance": '<section class="kit-provenance" aria-label="What this report was made from">'
-    "<h2>What this report was made from</h2><dl>{items}</dl>"
-    '<script type="application/json" id="kit-provenance">{json}</script></section>',
-    "provenance_item": "<dt>{label}</dt><dd>{value}</dd>",
-    "plot": '<div class="kit-plot" id="{div_id}" style="width:100%;min-height:{height}px"></div>'
-    '<script type="text/javascript">Plotly.newPlot("{div_id}", {data}, {layout}, '
-    "{config});</script>",
-    "box": '<div class="kit-static-box" style="display:flex;flex-direction:{direction};'
-    'gap:8px;flex-wrap:wrap">{children}</div>',
-    "control": '<div class="kit-static-control"><span class="kit-static-label">{label}</span>'
-    " {value}</div>",
-    "missing": '<p class="kit-note">({name}: interactive in a live notebook or the app; '
-    "no static view of it was saved.)</p>",
-    "output_text": "<pre>{text}</pre>",
-}
-# The report's page: JupyterLab's nbconvert template without its CDN scripts (require.js,
-# MathJax, mermaid, the widget manager), with plotly.js inlined and the provenance on top.
-PAGE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}
-<script type="text/javascript">{{ resources.kit_plotly_js }}</script>
-{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block extra_css -%}
-<style type="text/css">
-.kit-provenance { border: 1px solid #999; padding: 0.5em 1em; margin: 1em 0; font-size: 90%; }
-.kit-provenance dl { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
-.kit-provenance dt { font-weight: bold; }
-.kit-static-label { font-weight: bold; }
-</style>
-{%- endblock extra_css -%}
-{%- block body_header -%}
-{{ super() }}
-{{ resources.kit_provenance }}
-{%- endblock body_header -%}
-"""
+# Templates are data (kit.views.templates); every value is escaped before it meets one.
+TEMPLATES = templates.REPORT
+PAGE_TEMPLATE = templates.REPORT_PAGE
 
 
 class ReportError(KitError):

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kit.errors import input_msg
+from kit.errors import KitError, input_msg
 
 
 def location(root: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -85,7 +85,7 @@ def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame
 # ---- checksums: what the kit reads back from its own files is what it wrote --------------------
 
 
-class Damaged(Exception):
+class Damaged(KitError):
     """A file of the kit's own store that is not what the kit wrote there.
 
     ``path`` names the file, ``what`` says what is wrong with it ("checksum mismatch", ...).

@@ -1,7 +1,8 @@
 """Views: what people see: charts, the dashboard, the framing view, comparison, the lesson.
 
-Modules: chart_style, charts, framing_charts, plots (live charts), html (escaping and templates),
-explorer (the dashboard), framing, compare, lesson. Views draw; they do not count.
+Modules: chart_style, charts, framing_charts, plots (live charts), html (escaping), templates
+(every HTML template), explorer (the dashboard), framing, compare, lesson. Views draw; they do
+not count.
 
 >>> import kit.views
 >>> "dashboard" in kit.views.__all__
@@ -24,5 +25,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "framing_html": "kit.views.framing_html",
         "compare": "kit.views.compare",
         "lesson": "kit.views.lesson",
+        "templates": "kit.views.templates",
     },
 )

@@ -38,6 +38,7 @@ from kit.corpus.stories import (  # noqa: F401  (stories and coverage, offered h
     story_ids,
 )
 from kit.errors import ArgumentError
+from kit.views import templates
 from kit.views.charts import PALETTE, outlet_colors
 from kit.views.html import Html, block, escape, is_missing, note, table
 
@@ -48,37 +49,10 @@ ASPECTS = ("named", "naming", "voices", "sources")
 # A descriptor row points at its entity's mention; the words themselves are searched for
 # this many characters on either side ("Russian dictator Vladimir Putin").
 DESCRIPTOR_WINDOW = 160
-QUOTE_BACKGROUND = "#E8E8E8"
 # Side by side is for reading a handful of articles; more columns are unreadable.
 MAX_COLUMNS = 6
 
-TEMPLATES: dict[str, str] = {
-    "grid": '<div class="kit-compare" style="display:grid;'
-    'grid-template-columns:repeat({n},minmax(0,1fr));gap:1.2em;align-items:start">'
-    "{columns}</div>",
-    "column": '<section class="kit-compare-column" data-doc-id="{doc_id}" '
-    'data-source="{source}">{header}'
-    '<div class="kit-compare-text" style="white-space:pre-wrap;line-height:1.55">{body}</div>'
-    "</section>",
-    "header": '<header style="border-top:6px solid {color};padding-top:.3em;margin-bottom:.6em">'
-    '<div class="kit-compare-outlet" style="font-weight:bold">{source}</div>'
-    '<div class="kit-compare-title" style="font-size:1.1em;margin:.2em 0">{title}</div>'
-    '<div class="kit-compare-date" style="color:#555">{published}</div></header>',
-    "mention": '<mark class="kit-entity" data-entity="{entity}" title="{title}" '
-    'style="background:{background};border-bottom:2px solid {color};padding:0">{text}</mark>',
-    "descriptor": '<u class="kit-descriptor" data-entity="{entity}" title="{title}" '
-    'style="text-decoration-thickness:2px">{text}</u>',
-    "quote": '<span class="kit-quote" title="{title}" '
-    'style="background:' + QUOTE_BACKGROUND + ';font-style:italic">{text}</span>',
-    "citation": '<span class="kit-citation" title="{title}" '
-    'style="border-bottom:1px dotted #333">{text}</span>',
-    "legend": '<div class="kit-compare-legend" style="margin:.4em 0 .8em 0;line-height:2">'
-    "{items}</div>",
-    "legend_entity": '<mark class="kit-entity" data-entity="{entity}" '
-    'style="background:{background};border-bottom:2px solid {color};margin-right:.5em">'
-    "{entity}</mark>",
-    "legend_key": '<span style="margin-right:1em">{sample} {text}</span>',
-}
+TEMPLATES = templates.COMPARE
 # Outer to inner: a mention inside a quote is a <mark> inside the quote's <span>.
 _LAYERS = ("quote", "citation", "descriptor", "mention")
 

@@ -164,7 +164,7 @@ class Dashboard(View):
                 self.status,
                 self.top_plot.widget,
                 self.time_plot.widget,
-                widgets.HTML("<b>Evidence</b>"),
+                widgets.HTML(kit_html.bold("Evidence")),
                 self.evidence,
                 self.code_line,
             ]
@@ -281,7 +281,7 @@ class Dashboard(View):
         entities = settings["entity"] or default_entities(top_counts)
         if top:
             clock = time.perf_counter()
-            figure = charts.top_entities_by_outlet(
+            figure = charts.top_entities_by_outlet_spec(
                 top_counts, measure=measure, n=TOP_ENTITIES, outlet_colors=self.colors
             )
             self.top_plot.show(figure)
@@ -289,7 +289,7 @@ class Dashboard(View):
         if timeline:
             clock = time.perf_counter()
             counts = timeline_counts(self.rollup, settings, entities, max_outlets=TIMELINE_OUTLETS)
-            figure = charts.mentions_over_time(
+            figure = charts.mentions_over_time_spec(
                 counts, measure=measure, outlet_colors=self.colors, max_outlets=TIMELINE_OUTLETS
             )
             self.time_plot.show(figure)
@@ -308,7 +308,7 @@ class Dashboard(View):
             )
         self.code_line.value = kit_html.block(
             kit_html.note("Recreate this view:"),
-            f"<code>{kit_html.escape(self.code())}</code>",
+            kit_html.code(self.code()),
         )
         timings["total_ms"] = 1000 * (time.perf_counter() - started)
         # CPU time of this process: what the redraw costs when other work shares the cores.

@@ -250,7 +250,7 @@ class FramingView(View):
         self.passages.value = passages_html(found, term)
         self.code_line.value = kit_html.block(
             kit_html.note("Recreate this view:"),
-            TEMPLATES["code"].format(text=kit_html.escape(self.code())),
+            kit_html.code(self.code()),
         )
 
 

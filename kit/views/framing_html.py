@@ -14,16 +14,11 @@ from typing import Any
 import pandas as pd
 
 from kit.views import html as kit_html
+from kit.views import templates
 
 # Light fills that keep dark text readable; red-blue is legible with red-green deficiencies.
 LABEL_COLORS: dict[str, str] = {"negative": "#F4A582", "neutral": "#E0E0E0", "positive": "#92C5DE"}
-TEMPLATES: dict[str, str] = {
-    "label": '<span style="background:{color};padding:0 4px;border-radius:3px;'
-    'white-space:nowrap">{text}</span>',
-    "heading": "<h4>{text}</h4>",
-    "code": "<code>{text}</code>",
-    "columns": '<div style="display:flex;gap:2em;flex-wrap:wrap">{body}</div>',
-}
+TEMPLATES = templates.FRAMING
 
 
 def label_html(label: Any, score: Any) -> str:

@@ -1,9 +1,9 @@
 """Small, safe HTML: one escaping helper and the templates every view fills.
 
 Every piece of user text (titles, outlets, entity names, labels, article text) passes through
-``escape`` before it meets a template, and the templates live in ``TEMPLATES`` as data. Plotly
-renders hover text, legend entries, tick labels and titles as HTML too: ``hover_safe`` is the
-escape for those.
+``escape`` before it meets a template, and the templates live in ``kit.views.templates`` as
+data. Plotly renders hover text, legend entries, tick labels and titles as HTML too:
+``hover_safe`` is the escape for those.
 """
 
 from __future__ import annotations
@@ -17,19 +17,9 @@ import pandas as pd
 
 from kit.corpus.queries import is_missing
 from kit.errors import ArgumentError
+from kit.views import templates
 
-TEMPLATES: dict[str, str] = {
-    "table": '<table class="kit-table">{caption}<thead><tr>{headers}</tr></thead>'
-    "<tbody>{rows}</tbody></table>",
-    "caption": "<caption>{text}</caption>",
-    "header": '<th style="text-align:left">{text}</th>',
-    "row": "<tr>{cells}</tr>",
-    "cell": '<td style="text-align:{align};vertical-align:top">{text}</td>',
-    "mark": "<mark{style}>{text}</mark>",
-    "mark_style": ' style="background:{color}"',
-    "note": '<p class="kit-note">{text}</p>',
-    "block": "<div>{body}</div>",
-}
+TEMPLATES = templates.BASIC
 
 # "&" first, so the entities added after it are not escaped twice.
 _PLOTLY_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;"))
@@ -183,6 +173,21 @@ def table(
 def note(text: Any) -> Html:
     """Return a short paragraph of escaped text (e.g. "showing 50 of 312 sentences")."""
     return Html(TEMPLATES["note"].format(text=escape(text)))
+
+
+def bold(text: Any) -> Html:
+    """Return escaped text in bold (a heading inside a widget)."""
+    return Html(TEMPLATES["bold"].format(text=escape(text)))
+
+
+def code(text: Any) -> Html:
+    """Return escaped text as code (the line that recreates a view)."""
+    return Html(TEMPLATES["code"].format(text=escape(text)))
+
+
+def quotation(html_text: str) -> Html:
+    """Return already-built HTML (a highlighted sentence) as a block quotation."""
+    return Html(TEMPLATES["quotation"].format(text=html_text))
 
 
 def block(*parts: str) -> Html:

@@ -120,7 +120,7 @@ def item_html(item: Mapping[str, Any], position: int, total: int) -> kit_html.Ht
         f"Sentence {position} of {total}, from {item['source']}. "
         f"How does it portray {item['entity']}?"
     )
-    return kit_html.block(heading, f"<blockquote>{sentence}</blockquote>")
+    return kit_html.block(heading, kit_html.quotation(sentence))
 
 
 class Labeller:

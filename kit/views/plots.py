@@ -19,8 +19,11 @@ jsonschema: seconds at start-up).
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
+
+import plotly.io as pio
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Plotly's renderer redraws on resize; no mode bar logo, no link to plotly's cloud editor.
@@ -30,8 +33,12 @@ PLOT_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
 def figure_output(figure: Any) -> dict:
     """Return a figure as one notebook output (display_data) of plotly's MIME type.
 
-    Arrays become plain JSON lists (not plotly's base64 typed arrays), so anything reading
-    the saved output (a report, a test in the page) sees the numbers themselves.
+    ``figure`` is a plotly ``Figure`` or a figure as a plain dict (``{"data": [...], "layout":
+    {...}}``, what ``kit.views.charts``' ``*_spec`` functions give): a dict is written as it
+    is, unvalidated (``plotly.io.to_json(..., validate=False)``), with the default template
+    that ``go.Figure(dict)`` would add, so both give the same output. Arrays become plain JSON
+    lists (not plotly's base64 typed arrays), so anything reading the saved output (a report,
+    a test in the page) sees the numbers themselves.
 
     Example:
         >>> import plotly.graph_objects as go
@@ -39,8 +46,13 @@ def figure_output(figure: Any) -> dict:
         >>> output["data"][PLOTLY_MIME]["data"][0]["y"]
         [3, 4]
     """
-    spec = json.loads(figure.to_json(validate=False, engine="json"))
-    spec = _plain_arrays(spec)
+    if isinstance(figure, dict):
+        spec = json.loads(pio.to_json(_without_none(figure), validate=False, engine="json"))
+        layout = spec.setdefault("layout", {})
+        if "template" not in layout:
+            layout["template"] = default_template()
+    else:
+        spec = _plain_arrays(json.loads(figure.to_json(validate=False, engine="json")))
     spec["config"] = dict(PLOT_CONFIG)
     title = (spec.get("layout", {}).get("title") or {}).get("text") or "a chart"
     return {
@@ -48,6 +60,31 @@ def figure_output(figure: Any) -> dict:
         "data": {PLOTLY_MIME: spec, "text/plain": f"<plotly chart: {title}>"},
         "metadata": {},
     }
+
+
+def default_template() -> dict:
+    """Return the template plotly gives a new figure (``plotly.io.templates.default``), as JSON.
+
+    Serialised once per default template name, then parsed afresh for each caller.
+    """
+    return json.loads(_template_json(str(pio.templates.default)))
+
+
+@functools.cache
+def _template_json(name: str) -> str:
+    import plotly.graph_objects as go
+
+    spec = _plain_arrays(json.loads(go.Figure().to_json(validate=False, engine="json")))
+    return json.dumps(spec["layout"]["template"])
+
+
+def _without_none(value: Any) -> Any:
+    """Return a figure dict without the properties set to None (which plotly leaves unset)."""
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
 
 
 def _plain_arrays(value: Any) -> Any:
@@ -83,19 +120,31 @@ class Plot:
 
     def __init__(self, figure: Any = None) -> None:
         import ipywidgets as widgets
-        import plotly.graph_objects as go
 
         self.widget = widgets.Output()
         self.widget.add_class("kit-plot-pane")
-        self.figure = go.Figure()
+        self._figure: Any = {"data": []}
         if figure is not None:
             self.show(figure)
 
     def show(self, figure: Any) -> None:
-        """Draw ``figure`` in place of the current chart (one message to the page)."""
-        self.figure = figure
+        """Draw ``figure`` (a ``Figure``, or a figure as a dict) in place of the current chart.
+
+        One message to the page. A dict is drawn unvalidated; ``figure`` validates it when
+        first asked for.
+        """
+        self._figure = figure
         # Setting ``outputs`` replaces the Output's content whole: no blank chart between.
         self.widget.outputs = (figure_output(figure),)
+
+    @property
+    def figure(self) -> Any:
+        """The chart drawn now, as a plotly ``Figure`` (built from a dict when first asked)."""
+        if isinstance(self._figure, dict):
+            import plotly.graph_objects as go
+
+            self._figure = go.Figure(self._figure)
+        return self._figure
 
     def __repr__(self) -> str:
         return f"<Plot: {figure_output(self.figure)['data']['text/plain']}>"

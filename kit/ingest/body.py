@@ -1,0 +1,175 @@
+"""Where the article body is on a page saved as text: the line model's scores, read as lines
+kept and dropped.
+
+``kit.ingest.clean`` asks this module which lines the model drops (``model_reasons``), where a
+box of related links ends (``box_end``) and which non-sentences at the body's edges go
+(``trim_edges``); the line model itself (features, weights) is ``kit.ingest.lines``.
+
+>>> is_sentence("It rained."), is_sentence("Most Popular"), count_words("Xi’s visit, 21 Feb.")
+(True, False, 4)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kit.ingest import lines as line_model
+
+TERMINAL = tuple(".!?…:;\"”’')]」』）" + line_model.SENTENCE_END)
+WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
+
+
+def count_words(text: str) -> int:
+    """Return the number of words in ``text``.
+
+    >>> count_words("Xi’s visit, 21 Feb.")
+    4
+    """
+    return len(WORD.findall(text))
+
+
+def is_sentence(line: str) -> bool:
+    """Return True when ``line`` ends like a sentence (closing punctuation or quote)."""
+    return line.rstrip().endswith(TERMINAL) and not line.rstrip().endswith(("—", "–"))
+
+
+# A page of fewer lines than this is read by the rules alone: too little context for the model.
+MODEL_MIN_LINES = 8
+# A line that is not a sentence is still body when the model is at least this sure of it
+# (chosen on the training pages of train/train_lines.py, with the founding pages exact).
+SURE_OF_BODY = 0.8
+# ... and so is a line of this many words: a paragraph whose end the page lost (a link, an
+# emoji, a cut), not a headline or a label (chosen on the training pages of train_lines.py).
+EDGE_WORDS = 30
+
+
+# A box of links ends at the first sentence of this many words that the model scores at least
+# RESUME_SCORE, within BOX_LINES lines of its marker; with none there, the marker ends the article.
+RESUME_WORDS = 10
+RESUME_SCORE = 0.4
+BOX_LINES = 12
+
+
+def box_end(
+    lines: list[str], filled: list[int], marker: int, body_score: dict[int, float]
+) -> int | None:
+    """Return the line where the body goes on below a box of links, or None if it does not."""
+    for i in [i for i in filled if i > marker][:BOX_LINES]:
+        line = lines[i].strip()
+        if (
+            is_sentence(line)
+            and line_model.line_words(line) >= RESUME_WORDS
+            and body_score.get(i, 0.0) >= RESUME_SCORE
+        ):
+            return i
+    return None
+
+
+def trim_edges(
+    lines: list[str], filled: list[int], reasons: dict[int, str], body_score: dict[int, float]
+) -> None:
+    """Drop the lines that are not sentences before the body's first and after its last one.
+
+    A related-article link or a label next to the body looks like body to the model; a heading
+    or list inside the body is protected by the sentences around it. A line the model is sure
+    of (``SURE_OF_BODY``) stays, and so does a paragraph (``EDGE_WORDS``) that does not end
+    like a sentence.
+    """
+    kept = [i for i in filled if i not in reasons]
+    for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
+        for i in order:
+            if (
+                is_sentence(lines[i])
+                or body_score.get(i, 0.0) >= SURE_OF_BODY
+                or count_words(lines[i]) >= EDGE_WORDS
+            ):
+                break
+            reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
+
+
+def model_reasons(
+    lines: list[str],
+    filled: list[int],
+    reasons: dict[int, str],
+    model: line_model.LineModel | None,
+) -> dict[int, float]:
+    """Drop the lines the line model scores below its threshold; return every line's score."""
+    if len(filled) < MODEL_MIN_LINES:
+        return {}
+    model = model or line_model.load_model()
+    page_lines = [lines[i].strip() for i in filled]
+    features = line_model.line_features(page_lines)
+    scores = model.scores(features)
+    threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
+    below = scores < threshold
+    fill_holes(below)
+    extend_ends(below, page_lines, scores >= END_SCORE * threshold)
+    low = [position for position, i in enumerate(filled) if below[position]]
+    strongest = line_model.strongest_features(features[low], model) if low else []
+    for position, features_down in zip(low, strongest, strict=True):
+        i = filled[position]
+        if i in reasons:
+            continue
+        why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
+        reasons[i] = (
+            f"not article body by its shape (score {scores[position]:.2f} < {threshold:.2f}; {why})"
+        )
+    return {i: float(scores[position]) for position, i in enumerate(filled)}
+
+
+# On a page where the model is sure of no line (its best score is below this: an unusual
+# layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
+# lines rather than nothing.
+CONFIDENT = 0.9
+
+
+# A run of at most this many low-scoring lines between two lines the model keeps is body: a
+# short list, a transcript's turns or a subheading inside the article (rules still apply).
+HOLE_LINES = 3
+
+
+def fill_holes(below: np.ndarray) -> None:
+    """Mark as body the short runs of low-scoring lines between two lines the model keeps."""
+    position, count = 0, len(below)
+    while position < count:
+        if not below[position]:
+            position += 1
+            continue
+        end = position
+        while end < count and below[end]:
+            end += 1
+        inside = position > 0 and end < count and end - position <= HOLE_LINES
+        if inside:
+            below[position:end] = False
+        position = end
+
+
+# After the last line the model keeps, the body runs on to the last sentence within this many
+# lines: the model learned that a page's last lines are rarely body, which drops the closing
+# turns of a transcript or a list that ends an article (prompts and footers are rules' work).
+# Likewise before the first line it keeps, back to a sentence as close: a lead paragraph the
+# model doubts, set apart from the body by a picture or a byline.
+END_LINES = 6
+# ... a sentence the model scores at least this share of its threshold.
+END_SCORE = 0.5
+
+
+def extend_ends(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:
+    """Mark as body the lines between the model's last kept line and a close sentence after it
+    that is ``likely`` body, and between the first kept line and such a sentence before it."""
+    kept = np.flatnonzero(~below)
+    if not len(kept):
+        return
+    first, last = int(kept[0]), int(kept[-1])
+    if is_sentence(page_lines[last]):
+        after = range(last + 1, min(last + 1 + END_LINES, len(page_lines)))
+        sentences = [at for at in after if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[last + 1 : sentences[-1] + 1] = False
+    if is_sentence(page_lines[first]):
+        before = range(max(first - END_LINES, 0), first)
+        sentences = [at for at in before if likely[at] and is_sentence(page_lines[at])]
+        if sentences:
+            below[sentences[0] : first] = False
