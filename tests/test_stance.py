@@ -438,7 +438,8 @@ def test_labels_are_calibrated_and_scores_are_not(tmp_path):
     shipped = json.loads((stance.MODEL_DIR / "calibration.json").read_text())
     bias = stance.logit_bias(str(stance.MODEL_DIR))
     assert np.allclose(bias, [shipped["logit_bias"][label] for label in stance.LABELS])
-    assert shipped["dev_rw_macro_f1"]["after"] > shipped["dev_rw_macro_f1"]["before"]
+    # A bias is kept only when it helps on the set its choice never saw (else it is 0).
+    assert shipped["dev_rw_macro_f1"]["after"] >= shipped["dev_rw_macro_f1"]["before"]
     assert stance.logit_bias(str(tmp_path)).tolist() == [0, 0, 0]  # no calibration file
     frame = targets(*[(CONDEMN, "Tom Baker"), (PRAISE, "Luis Ortega"), (NEUTRAL, "Ana Silva")])
     logits = stance.model_logits(frame)

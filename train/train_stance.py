@@ -11,7 +11,8 @@ segment and the target's words as the second (``kit.annotate.stance.model_pair``
 training and inference read the same input). The classifier sees the [CLS] vector, the mean
 of all tokens and the mean of the second segment's tokens (the target in context).
 After training, the model is exported to ONNX, quantised to int8 (onnxruntime dynamic
-quantisation) and scored again with ``kit.annotate.stance`` itself; that score goes into meta.json.
+quantisation, one scale per channel) and scored again with ``kit.annotate.stance`` itself;
+that score goes into meta.json.
 Training reads NewsMTSC from ``--shared``; none of its text is written to the output.
 """
 
@@ -151,7 +152,11 @@ def export_onnx(model: nn.Module, tokenizer: Tokenizer, out_dir: Path) -> Path:
             dynamo=False,
         )
         quantized_path = out_dir / "model.onnx"
-        quantize_dynamic(str(float_path), str(quantized_path), weight_type=QuantType.QInt8)
+        # One scale per output channel: a single scale per matrix cost 0.6-1.3 points of
+        # macro-F1 on dev_rw and devtest_mt; per channel the int8 model scores as the float one.
+        quantize_dynamic(
+            str(float_path), str(quantized_path), weight_type=QuantType.QInt8, per_channel=True
+        )
     return quantized_path
 
 
@@ -405,7 +410,7 @@ def main(argv: list[str] | None = None) -> None:
         "history": history,
         "dev_rw_macro_f1": round(shipped_f1, 4),
         "dev_rw_accuracy": round(shipped_accuracy, 4),
-        "format": "ONNX opset 17, int8 dynamic quantisation (onnxruntime)",
+        "format": "ONNX opset 17, int8 dynamic quantisation per channel (onnxruntime)",
         "command": "nice -n 10 .venv/bin/python train/train_stance.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
         "training_seconds": None if training_seconds is None else round(training_seconds),
