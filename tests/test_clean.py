@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO
 
+from kit.ingest import body
 from kit.ingest.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
 from kit.ingest.lines import body_scores, load_model
 
@@ -321,3 +323,21 @@ def test_a_paragraph_that_does_not_end_like_a_sentence_is_not_trimmed_from_the_b
     text, _, _ = clean_page(page)
     assert count_words(unfinished) >= 30
     assert text.split("\n\n")[-len(MENU_FIRST_BODY) :] == [*MENU_FIRST_BODY[:-1], unfinished]
+
+
+def test_the_body_runs_back_to_a_lead_sentence_and_on_to_a_closing_one():
+    # What the model keeps (False) and doubts (True); "likely": at least half its threshold.
+    page_lines = [
+        "Menu",
+        "The council approved the budget on Tuesday.",  # the lead, doubted
+        "Photo: City Hall",
+        "Spending on roads rises by a tenth.",
+        "Schools get two new buildings.",
+        "Q: And the parks?",
+        "A: They keep their funding.",  # a closing turn, doubted
+        "Contact us",
+    ]
+    below = np.array([True, True, True, False, False, True, True, True])
+    likely = np.array([False, True, False, True, True, False, True, False])
+    body.extend_ends(below, page_lines, likely)
+    assert below.tolist() == [True, False, False, False, False, False, False, True]

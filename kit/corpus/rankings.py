@@ -21,7 +21,7 @@ from kit.corpus.tally import totals_by
 def ranked_entities(counts: pd.DataFrame, measure: str, n: int | None = None) -> list[str]:
     """Return the entities of ``counts``, most ``measure`` first (the first ``n`` if given)."""
     names, sums = totals_by(counts["entity"], counts[measure])
-    entities = names[_most_first(names, sums)].tolist()
+    entities = names[most_first(names, sums)].tolist()
     return entities if n is None else entities[:n]
 
 
@@ -34,11 +34,15 @@ def top_outlets(counts: pd.DataFrame, measure: str, max_outlets: int | None) -> 
     ranking = "mentions" if "mentions" in counts.columns else measure
     names, sums = totals_by(counts["source"], counts[ranking])
     if max_outlets is not None and len(names) > max_outlets:
-        names = names[_most_first(names, sums)[:max_outlets]]
+        names = names[most_first(names, sums)[:max_outlets]]
     return sorted(names.tolist())
 
 
-def _most_first(names: np.ndarray, sums: np.ndarray) -> np.ndarray:
-    """Return the positions that order ``sums`` from largest, ties by name."""
+def most_first(names: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """Return the positions that order ``sums`` from largest, ties by name.
+
+    >>> most_first(np.array(["b", "a", "c"]), np.array([2, 2, 5])).tolist()
+    [2, 1, 0]
+    """
     by_name = np.argsort(names, kind="stable")
     return by_name[np.argsort(-sums[by_name], kind="stable")]

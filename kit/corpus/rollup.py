@@ -25,6 +25,7 @@ import pandas as pd
 
 from kit.corpus.lazy_dashboard import EVIDENCE_COLUMNS, StoreReader
 from kit.corpus.memory import Corpus, day_bounds, period_start, with_periods
+from kit.corpus.rankings import most_first
 from kit.corpus.tally import sum_by
 
 
@@ -299,8 +300,7 @@ def ranked(values: pd.Series) -> pd.Series:
     {'a': 2, 'b': 2, 'c': 1}
     """
     counts = values.value_counts()
-    order = np.lexsort((counts.index.astype(str), -counts.to_numpy()))
-    return counts.iloc[order]
+    return counts.iloc[most_first(counts.index.astype(str).to_numpy(), counts.to_numpy())]
 
 
 def select_days(frame: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """Live charts in widget views, drawn by plotly's own renderer, with no start-up deadline.
 
-``Plot`` is how the dashboard and the framing view show a chart. It holds the current
-``plotly.graph_objects.Figure`` (``plot.figure``, what the tests and ``charts.figure_data``
-read) and shows it in an ``ipywidgets.Output`` (``plot.widget``) as one output of plotly's own
-MIME type, ``application/vnd.plotly.v1+json``. A redraw replaces that output in one message.
+``Plot`` is how the dashboard and the framing view show a chart. It holds the current figure
+(``plot.figure`` gives it as a ``plotly.graph_objects.Figure``, what the tests and
+``charts.figure_data`` read) and shows it in an ``ipywidgets.Output`` (``plot.widget``) as one
+output of plotly's own MIME type, ``application/vnd.plotly.v1+json``. A redraw replaces that
+output in one message.
 
 Why not ``plotly.graph_objects.FigureWidget``: it is an anywidget that carries all of
 plotly.js (4.8 MB) in every chart's state, and anywidget gives a widget 2 s to start in the
@@ -22,8 +23,6 @@ from __future__ import annotations
 import functools
 import json
 from typing import Any
-
-import plotly.io as pio
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Plotly's renderer redraws on resize; no mode bar logo, no link to plotly's cloud editor.
@@ -47,6 +46,8 @@ def figure_output(figure: Any) -> dict:
         [3, 4]
     """
     if isinstance(figure, dict):
+        import plotly.io as pio
+
         spec = json.loads(pio.to_json(_without_none(figure), validate=False, engine="json"))
         layout = spec.setdefault("layout", {})
         if "template" not in layout:
@@ -67,6 +68,8 @@ def default_template() -> dict:
 
     Serialised once per default template name, then parsed afresh for each caller.
     """
+    import plotly.io as pio
+
     return json.loads(_template_json(str(pio.templates.default)))
 
 
