@@ -14,13 +14,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# The web app's chart renderer: plotly.js's basic bundle from npm (kit/publish/app.py, install_plotly).
-# Without npm this says so and the app draws with jupyterlab-plotly's full bundle instead.
-PLOTLY_JS := app/labextensions/kit-plotly/static/plotly-basic.min.js
-$(PLOTLY_JS): $(STAMP)
-	$(PY) -m kit.publish.app --install-plotly
+# The web app page's scripts (kit/publish/page_scripts.py): plotly.js's basic bundle from npm for
+# the app's chart renderer (without npm this says so and the app draws with jupyterlab-plotly's
+# full bundle), and Voila's chunks in one file (app/page-chunks.txt lists them).
+PAGE_SCRIPTS := app/labextensions/kit-plotly/static/plotly-basic.min.js \
+                app/jupyter/voila/templates/kit/static/page-chunks.js
+$(PAGE_SCRIPTS): $(STAMP) app/page-chunks.txt
+	$(PY) -m kit.publish.page_scripts
 
-setup: $(STAMP) $(PLOTLY_JS)
+setup: $(STAMP) $(PAGE_SCRIPTS)
 
 lab: setup
 	$(PY) -m kit annotate data

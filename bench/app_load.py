@@ -16,6 +16,12 @@ their own machines).
 
     .venv/bin/python bench/app_load.py                    # 1, 8 and 30 users, bundled corpus
     .venv/bin/python bench/app_load.py --users 8 --corpus PATH
+    .venv/bin/python bench/app_load.py --users 8 --compare  # and pages fetching Voila's chunks
+                                                            # one by one, run after each
+
+Pages load Voila's front end as one file (``kit.publish.page_scripts``); ``--compare`` also
+runs each number of users against a server whose pages fetch its 84 chunks one by one, as
+Voila does on its own, and prints the ratio of the two medians.
 """
 
 from __future__ import annotations
@@ -39,12 +45,24 @@ def load_average() -> str:
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
 
 
-def measure(users: int, *, corpus: str | None, pool: int | None, timeout_s: float) -> dict:
-    """Return the figures of one run of ``users`` pages at once against a fresh server."""
+def measure(
+    users: int,
+    *,
+    corpus: str | None,
+    pool: int | None,
+    timeout_s: float,
+    page_chunks: bool | None = None,
+) -> dict:
+    """Return the figures of one run of ``users`` pages at once against a fresh server
+    (``page_chunks=False``: its pages fetch Voila's chunks one by one)."""
     with tempfile.TemporaryDirectory(prefix="kit-app-load-") as folder:
         environment = {"KIT_APP_CORPUS": corpus} if corpus else {}
-        server = VoilaServer(Path(folder), pool_size=users if pool is None else pool,
-                             environment=environment)  # fmt: skip
+        server = VoilaServer(
+            Path(folder),
+            pool_size=users if pool is None else pool,
+            environment=environment,
+            page_chunks=page_chunks,
+        )
         try:
             pool_seconds = server.wait_for_pool(timeout=600)
             idle = server.memory()
@@ -59,6 +77,7 @@ def measure(users: int, *, corpus: str | None, pool: int | None, timeout_s: floa
     redraws = [seconds for run in runs for seconds in run.redraws_s]
     return {
         "users": users,
+        "chunks": "one by one" if page_chunks is False else "in one file",
         "pool": server.pool_size,
         "pool_seconds": pool_seconds,
         "drew": len(charts),
@@ -81,8 +100,9 @@ def report(figures: dict) -> None:
     users = figures["users"]
     charts, redraws = figures["charts"], figures["redraws"]
     lines = [
-        f"\n{users} user(s) at once (pool of {figures['pool']} preheated kernels, filled in "
-        f"{figures['pool_seconds']:.0f} s); before: {figures['load_before']}",
+        f"\n{users} user(s) at once, Voila's chunks {figures['chunks']} (pool of "
+        f"{figures['pool']} preheated kernels, filled in {figures['pool_seconds']:.0f} s); "
+        f"before: {figures['load_before']}",
         f"  drew charts          {figures['drew']}/{users}; "
         f"redrew on entity picks {figures['redrew']}/{users}",
     ]
@@ -118,10 +138,22 @@ def main() -> None:
     parser.add_argument("--corpus", default=None, help="corpus path (default: bundled data/)")
     parser.add_argument("--pool", type=int, default=None, help="preheated kernels (default: users)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per page step")
+    parser.add_argument(
+        "--compare", action="store_true", help="also run pages fetching Voila's chunks one by one"
+    )
     options = parser.parse_args()
     print(f"bench/app_load.py: {options.users} users; {load_average()}")
+    settings = {"corpus": options.corpus, "pool": options.pool, "timeout_s": options.timeout}
     for users in options.users:
-        report(measure(users, corpus=options.corpus, pool=options.pool, timeout_s=options.timeout))
+        figures = measure(users, **settings)
+        report(figures)
+        if not options.compare:
+            continue
+        baseline = measure(users, page_chunks=False, **settings)
+        report(baseline)
+        if figures["charts"] and baseline["charts"]:
+            ratio = percentile(figures["charts"], 0.5) / percentile(baseline["charts"], 0.5)
+            print(f"  median time to charts, one file / one by one: {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ two versions by them, run back to back.
 
     .venv/bin/python bench/app_profile.py --users 1 --profile
     .venv/bin/python bench/app_profile.py --users 8
+    .venv/bin/python bench/app_profile.py --no-page-chunks --users 8   # Voila's chunks one by one
+
+``--record-chunks`` serves the app without its one file of Voila's chunks, opens a page and
+writes the chunks it asked for to ``app/page-chunks.txt`` (``kit.publish.page_scripts``): run
+it after upgrading Voila or ipywidgets, then ``make setup``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import asyncio
 import collections
 import contextlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -41,6 +47,8 @@ from browser_support import (  # noqa: E402
     VoilaServer,
     percentile,
 )
+
+from kit.publish.page_scripts import CHUNK_LIST, chunk_sources  # noqa: E402
 
 METRICS = (
     "ScriptDuration",
@@ -134,6 +142,7 @@ async def one_page(browser, url: str, index: int, profile: bool, timeout_s: floa
     charts_s = time.monotonic() - started
     metrics = {m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]}
     result = {
+        "urls": sorted(urls.values()),
         "user": index,
         "charts_s": charts_s,
         "metrics": {name: metrics.get(name, 0.0) for name in METRICS},
@@ -177,14 +186,55 @@ async def pages(url: str, users: int, timeout_s: float, profile: bool) -> tuple[
             await browser.close()
 
 
+def record_chunks(urls: list[str]) -> None:
+    """Write the Voila chunks among a page's ``urls`` to CHUNK_LIST, as paths under a Jupyter
+    data folder (where ``page_scripts.chunk_sources`` finds them)."""
+    from importlib.metadata import version
+
+    from jupyter_core.paths import jupyter_path
+
+    found = []
+    for url in urls:
+        path = url.split("?")[0].split("/voila/", 1)[-1]
+        if re.fullmatch(r"static/\d+\.voila\.js", path):
+            candidates = [f"voila/templates/base/{path}"]
+        elif re.fullmatch(r"labextensions/@[^/]+/[^/]+/static/\d+\.[\w.]*js", path):
+            candidates = [path, f"voila/{path}"]
+        else:
+            continue
+        names = [name for name in candidates if chunk_sources([name], jupyter_path())]
+        if not names:
+            raise SystemExit(f"the page's chunk {path} is in no Jupyter data folder")
+        found.append(names[0])
+    header = [
+        "# Voila's chunks a page of the app asks for (kit/publish/page_scripts.py puts them in one",
+        "# file), as paths under a Jupyter data folder. Recorded by bench/app_profile.py",
+        f"# --record-chunks with voila {version('voila')} and jupyterlab_widgets "
+        f"{version('jupyterlab_widgets')}.",
+    ]
+    CHUNK_LIST.write_text("\n".join([*header, *found]) + "\n", encoding="utf-8")
+    print(f"{len(found)} chunks written to {CHUNK_LIST}; now run make setup")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--profile", action="store_true", help="sample the first page's JS")
+    parser.add_argument(
+        "--no-page-chunks", action="store_true", help="pages fetch Voila's chunks one by one"
+    )
+    parser.add_argument(
+        "--record-chunks",
+        action="store_true",
+        help="write the chunks a page asks for to app/page-chunks.txt",
+    )
     options = parser.parse_args()
+    one_by_one = options.no_page_chunks or options.record_chunks
     with tempfile.TemporaryDirectory(prefix="kit-app-profile-") as folder:
-        server = VoilaServer(Path(folder), pool_size=options.users)
+        server = VoilaServer(
+            Path(folder), pool_size=options.users, page_chunks=False if one_by_one else None
+        )
         try:
             server.wait_for_pool(timeout=600)
             load = os.getloadavg()
@@ -195,6 +245,8 @@ def main() -> None:
             server_s = cpu_seconds(server.processes()) - server_before
         finally:
             server.stop()
+    if options.record_chunks:
+        record_chunks(runs[0]["urls"])
     charts = [run["charts_s"] for run in runs]
     print(
         f"{options.users} page(s); load before {load[0]:.1f} {load[1]:.1f}; "

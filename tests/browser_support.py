@@ -121,6 +121,7 @@ class VoilaServer:
         environment: dict | None = None,
         start_timeout: float = 120,
         notebook: Path | None = None,
+        page_chunks: bool | None = None,
     ) -> None:
         from kit.publish.app import NOTEBOOK, voila_command, voila_environment
 
@@ -130,7 +131,11 @@ class VoilaServer:
         self.pool_size = pool_size
         self._log = self.log_path.open("w")
         command = voila_command(
-            self.port, pool_size=pool_size, python=sys.executable, notebook=notebook or NOTEBOOK
+            self.port,
+            pool_size=pool_size,
+            python=sys.executable,
+            notebook=notebook or NOTEBOOK,
+            page_chunks=page_chunks,
         )
         self.process = subprocess.Popen(
             command,

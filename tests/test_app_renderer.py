@@ -19,15 +19,15 @@ from browser_support import (
     skip_without_a_browser,
 )
 
-from kit.publish import app
+from kit.publish import app, page_scripts
 
 
 def _needs_the_bundles() -> None:
     """Skip without npm (the app then draws with jupyterlab-plotly); with npm, setup must have
     installed the bundles."""
-    if shutil.which("npm") is None and not app.has_plotly_bundles():
+    if shutil.which("npm") is None and not page_scripts.has_plotly_bundles():
         pytest.skip("no npm: make setup could not fetch plotly.js's basic bundle")
-    assert app.has_plotly_bundles(), "run `make setup` (python -m kit.publish.app --install-plotly)"
+    assert page_scripts.has_plotly_bundles(), "run `make setup` (kit.publish.page_scripts)"
 
 
 def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
@@ -38,12 +38,14 @@ def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
     # The basic bundle is the plotly.js the plotly package ships (reports, JupyterLab).
     from plotly.offline import get_plotlyjs_version
 
-    assert app._bundle_version(app.PLOTLY_BUNDLES / app.BASIC_BUNDLE) == get_plotlyjs_version()
-    assert app._bundle_version(app.PLOTLY_BUNDLES / app.FULL_BUNDLE) == get_plotlyjs_version()
+    for bundle in (page_scripts.BASIC_BUNDLE, page_scripts.FULL_BUNDLE):
+        assert page_scripts.bundle_version(page_scripts.PLOTLY_BUNDLES / bundle) == (
+            get_plotlyjs_version()
+        )
 
 
 def test_without_the_bundles_the_app_keeps_jupyterlab_plotly(tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "PLOTLY_BUNDLES", tmp_path / "none")
+    monkeypatch.setattr(page_scripts, "PLOTLY_BUNDLES", tmp_path / "none")
     command = " ".join(app.voila_command(8866, pool_size=0))
     assert "extra_labextensions_path" not in command
     assert "extension_denylist=jupyterlab-plotly" not in command
@@ -118,5 +120,5 @@ def test_basic_traces_draw_with_the_basic_bundle_and_a_heatmap_with_the_full_one
     assert types == ["bar", "scatter", "heatmap"]
     assert not errors, errors
     loaded = {url.rsplit("/", 1)[-1] for url in scripts if url.endswith(".js")}
-    assert {app.BASIC_BUNDLE, app.FULL_BUNDLE} <= loaded, sorted(loaded)
+    assert {page_scripts.BASIC_BUNDLE, page_scripts.FULL_BUNDLE} <= loaded, sorted(loaded)
     assert not [url for url in scripts if "/jupyterlab-plotly/" in url], "jupyterlab-plotly loaded"

@@ -29,6 +29,8 @@ from browser_support import (
     write_corpus,
 )
 
+from kit.publish import page_scripts
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,10 +78,16 @@ class Watched:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.external: list[str] = []
+        self.scripts: list[str] = []
+        self.page.on("request", self._request)
         self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
         self.page.on("console", self._console)
         self.page.on("dialog", self._dialog)
         self.page.route(lambda url: not url.startswith(base), self._outside)
+
+    def _request(self, request) -> None:
+        if request.resource_type == "script":
+            self.scripts.append(request.url.split("?")[0])
 
     def _console(self, message) -> None:
         if is_console_error(message.type, message.text):
@@ -169,6 +177,23 @@ def test_1_app_loads_with_charts_labelled_controls_and_no_errors(app):
         "code cells are showing"
     )
     app.assert_clean()
+
+
+def test_1_voilas_chunks_come_in_one_file(app):
+    """With page_scripts' one file in place, the page asks the server for no chunk of Voila's
+    front end on its own (a new Voila asks for others: refresh the list)."""
+    if not page_scripts.has_page_chunks():
+        pytest.fail("no page-chunks.js: run `make setup` (python -m kit.publish.page_scripts)")
+    assert any(url.endswith("/static/page-chunks.js") for url in app.scripts), app.scripts
+    own = [
+        url.rsplit("/voila/", 1)[-1]
+        for url in app.scripts
+        if re.search(r"/voila/(static/\d+\.voila\.js|labextensions/@.*/static/\d+\.)", url)
+    ]
+    assert not own, (
+        f"the page fetched {len(own)} chunks the list misses ({own[:5]}): "
+        "refresh app/page-chunks.txt with bench/app_profile.py --record-chunks"
+    )
 
 
 def test_2_selecting_an_entity_changes_the_timeline(app):

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kit.publish.page_scripts import APP_EXTENSIONS, has_page_chunks, has_plotly_bundles
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "app" / "dashboard.ipynb"
 # Kernels kept ready, each having run the notebook: more users arriving at once than this
@@ -29,16 +31,17 @@ UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
 # The app's own chart renderer (app/labextensions/kit-plotly, hand-written, no build step):
 # plotly.js's basic bundle (bar, pie, scatter; 1.2 MB) in place of jupyterlab-plotly's full
 # one (4.8 MB), whose start-up was most of a page's script time, and one Plotly.react per
-# chart (jupyterlab-plotly also redraws each chart and renders it to a PNG). The bundles are
-# installed by ``install_plotly`` (``make setup``); without them the app uses jupyterlab-plotly.
-APP_EXTENSIONS = REPO / "app" / "labextensions"
-PLOTLY_BUNDLES = APP_EXTENSIONS / "kit-plotly" / "static"
-BASIC_BUNDLE = "plotly-basic.min.js"
-FULL_BUNDLE = "plotly.min.js"
+# chart (jupyterlab-plotly also redraws each chart and renders it to a PNG). The bundles, and
+# Voila's chunks as one file, are put in place by ``kit.publish.page_scripts`` (``make
+# setup``); without the bundles the app uses jupyterlab-plotly, without the one file the page
+# fetches Voila's chunks one by one.
+
 # The app's Voila template, "kit" (app/jupyter/voila/templates/kit): Voila's lab template with a
 # loading message that does not move (its spinner drew a frame every 16 ms while the page
-# loaded: a fifth of 8 pages' browser CPU). Voila finds templates on the Jupyter path, so the
-# server runs with this folder on $JUPYTER_PATH (``voila_environment``).
+# loaded: a fifth of 8 pages' browser CPU), and Voila's chunks loaded as one file when
+# ``page_scripts`` has put it in place (its ``kit_page_chunks`` resource). Voila finds
+# templates on the Jupyter path, so the server runs with this folder on $JUPYTER_PATH
+# (``voila_environment``).
 APP_JUPYTER = REPO / "app" / "jupyter"
 TEMPLATE = "kit"
 # Seconds Voila waits for a cell's outputs after the cell has run. Its default (4 s) is
@@ -48,11 +51,18 @@ OUTPUT_TIMEOUT = 120
 
 
 def voila_command(
-    port: int, *, pool_size: int | None = None, python: str = "python", notebook: Path = NOTEBOOK
+    port: int,
+    *,
+    pool_size: int | None = None,
+    python: str = "python",
+    notebook: Path = NOTEBOOK,
+    page_chunks: bool | None = None,
 ) -> list[str]:
     """Return the command line that serves the app on 127.0.0.1:``port``.
 
-    ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 8; 0 turns preheating off).
+    ``pool_size`` preheated kernels (default ``$KIT_APP_POOL`` or 8; 0 turns preheating off);
+    ``page_chunks``: whether pages load Voila's chunks as one file (default: when it is in
+    place, ``page_scripts.has_page_chunks``).
 
     Example:
         >>> voila_command(8866, pool_size=3)[-5:-2]
@@ -66,6 +76,8 @@ def voila_command(
     if has_plotly_bundles():
         command += [f"--VoilaConfiguration.extra_labextensions_path={APP_EXTENSIONS}"]
         unused.append("jupyterlab-plotly")
+    if has_page_chunks() if page_chunks is None else page_chunks:  # the template loads it
+        command += ["--VoilaConfiguration.resources=kit_page_chunks=1"]
     command += [f"--VoilaConfiguration.extension_denylist={name}" for name in unused]
     if pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
@@ -86,76 +98,6 @@ def voila_environment(environment: dict | None = None) -> dict:
     return {"JUPYTER_PATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
-def has_plotly_bundles(folder: Path | None = None) -> bool:
-    """Return whether the app's renderer has both plotly.js bundles (``install_plotly``)."""
-    folder = PLOTLY_BUNDLES if folder is None else folder
-    return all((folder / name).is_file() for name in (BASIC_BUNDLE, FULL_BUNDLE))
-
-
-def install_plotly(folder: Path | None = None) -> bool:
-    """Install the app renderer's plotly.js bundles in ``folder``; return whether both are there.
-
-    The full bundle is the one the plotly package ships (the same plotly.js as reports and
-    JupyterLab); the basic one is npm's ``plotly.js-basic-dist-min`` of that same version,
-    fetched with ``npm pack`` (at setup, never when the app runs). Without npm or the network
-    this says so and returns False: the app then draws with jupyterlab-plotly, as before.
-    """
-    import shutil
-    import subprocess
-    import tarfile
-    import tempfile
-
-    import plotly
-    from plotly.offline import get_plotlyjs_version
-
-    folder = PLOTLY_BUNDLES if folder is None else folder
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(
-        Path(plotly.__file__).parent / "package_data" / FULL_BUNDLE, folder / FULL_BUNDLE
-    )
-    version = get_plotlyjs_version()
-    if (folder / BASIC_BUNDLE).is_file() and _bundle_version(folder / BASIC_BUNDLE) == version:
-        return True
-    package = f"plotly.js-basic-dist-min@{version}"
-    fallback = "the app draws with jupyterlab-plotly"
-    npm = shutil.which("npm")
-    if npm is None:
-        print(f"kit.publish.app: no npm, so no {package}: {fallback}")
-        return False
-    with tempfile.TemporaryDirectory(prefix="kit-plotly-") as scratch:
-        packed = subprocess.run(
-            [npm, "pack", package, "--silent", "--pack-destination", scratch],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        archives = list(Path(scratch).glob("*.tgz"))
-        if packed.returncode != 0 or not archives:
-            failure = packed.stderr.strip()[-300:]
-            print(f"kit.publish.app: npm pack {package} failed ({failure}): {fallback}")
-            return False
-        with tarfile.open(archives[0]) as archive:
-            member = archive.extractfile(f"package/{BASIC_BUNDLE}")
-            if member is None:
-                print(f"kit.publish.app: {package} has no {BASIC_BUNDLE}: {fallback}")
-                return False
-            partial = folder / f".{BASIC_BUNDLE}.part"
-            partial.write_bytes(member.read())
-            partial.replace(folder / BASIC_BUNDLE)
-    return has_plotly_bundles(folder)
-
-
-def _bundle_version(path: Path) -> str:
-    """Return the plotly.js version a bundle's banner names ('' if none)."""
-    import re
-
-    with path.open(errors="replace") as bundle:
-        banner = bundle.read(300)
-    found = re.search(r"\bv(\d+\.\d+\.\d+)\b", banner)
-    return found.group(1) if found else ""
-
-
 def show(*views: Any) -> None:
     """Display views (dashboards, framing views, widgets) in the page."""
     from IPython.display import display
@@ -172,16 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kit.publish.app", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--pool", type=int, default=None, help="preheated kernels (default 8)")
-    parser.add_argument(
-        "--install-plotly", action="store_true", help="install the renderer's plotly.js and exit"
-    )
     options = parser.parse_args(argv)
-    if options.install_plotly:
-        installed = install_plotly()
-        print(
-            f"kit.publish.app: plotly.js bundles {'in' if installed else 'not in'} {PLOTLY_BUNDLES}"
-        )
-        return
     command = voila_command(options.port, pool_size=options.pool, python=sys.executable)
     os.execve(sys.executable, command, {**os.environ, **voila_environment()})
 

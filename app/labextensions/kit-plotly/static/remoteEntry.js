@@ -8,7 +8,7 @@
 //     figure with another trace type;
 //   - one Plotly.react per output, and nothing after it (jupyterlab-plotly also redraws each
 //     chart once drawn and renders it to a PNG, work the app never uses).
-// Both bundles are installed by `python -m kit.publish.app --install-plotly` (make setup).
+// Both bundles are installed by `python -m kit.publish.page_scripts` (make setup).
 var _JUPYTERLAB;
 (function () {
   "use strict";
