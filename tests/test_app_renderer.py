@@ -47,8 +47,10 @@ def test_the_app_draws_with_its_own_renderer_when_the_bundles_are_installed():
 def test_without_the_bundles_the_app_keeps_jupyterlab_plotly(tmp_path, monkeypatch):
     monkeypatch.setattr(page_scripts, "PLOTLY_BUNDLES", tmp_path / "none")
     command = " ".join(app.voila_command(8866, pool_size=0))
-    assert "extra_labextensions_path" not in command
+    assert "extension_denylist=kit-plotly" in command
     assert "extension_denylist=jupyterlab-plotly" not in command
+    # kit-widgets (a patient widget manager) is the app's either way.
+    assert f"extra_labextensions_path={app.APP_EXTENSIONS}" in command
 
 
 def _notebook(path):

@@ -1,6 +1,7 @@
 """Publish: rendered reports and the Voila web app.
 
-Modules: report (``python -m kit report``) and app (``make app``).
+Modules: report (``python -m kit report``), app (``make app``) and page_scripts (the app
+page's scripts, put in place by ``make setup``).
 
 >>> import kit.publish
 >>> "report" in kit.publish.__all__
@@ -14,5 +15,6 @@ __all__, __getattr__, __dir__ = lazy_exports(
     {
         "report": "kit.publish.report",
         "app": "kit.publish.app",
+        "page_scripts": "kit.publish.page_scripts",
     },
 )

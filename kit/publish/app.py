@@ -28,6 +28,9 @@ DEFAULT_POOL_SIZE = 8
 POOL_REFILL_DELAY = 120
 # Page extensions the app does not use (its charts need no anywidget; its code is hidden).
 UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
+# The app's widget manager waits for its models as long as it is restoring them, not 2 s
+# (app/labextensions/kit-widgets: ipywidgets' get_model gave up on a model that had arrived
+# during its last 100 ms wait, "model not found" on a page in a few runs of 8 users).
 # The app's own chart renderer (app/labextensions/kit-plotly, hand-written, no build step):
 # plotly.js's basic bundle (bar, pie, scatter; 1.2 MB) in place of jupyterlab-plotly's full
 # one (4.8 MB), whose start-up was most of a page's script time, and one Plotly.react per
@@ -73,9 +76,10 @@ def voila_command(
     command = [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
     command += ["--Voila.ip=127.0.0.1", f"--VoilaExecutor.iopub_timeout={OUTPUT_TIMEOUT}"]
     unused = list(UNUSED_EXTENSIONS)
-    if has_plotly_bundles():
-        command += [f"--VoilaConfiguration.extra_labextensions_path={APP_EXTENSIONS}"]
-        unused.append("jupyterlab-plotly")
+    # The app's own extensions (kit-widgets always; kit-plotly when its bundles are in place,
+    # jupyterlab-plotly otherwise).
+    command += [f"--VoilaConfiguration.extra_labextensions_path={APP_EXTENSIONS}"]
+    unused.append("jupyterlab-plotly" if has_plotly_bundles() else "kit-plotly")
     if has_page_chunks() if page_chunks is None else page_chunks:  # the template loads it
         command += ["--VoilaConfiguration.resources=kit_page_chunks=1"]
     command += [f"--VoilaConfiguration.extension_denylist={name}" for name in unused]
