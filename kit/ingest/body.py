@@ -35,6 +35,8 @@ def is_sentence(line: str) -> bool:
     return line.rstrip().endswith(TERMINAL) and not line.rstrip().endswith(("—", "–"))
 
 
+# How the audit names a line the model drops (its score and strongest features follow).
+MODEL_REASON = "not article body by its shape"
 # A page of fewer lines than this is read by the rules alone: too little context for the model.
 MODEL_MIN_LINES = 8
 # A line that is not a sentence is still body when the model is at least this sure of it
@@ -104,7 +106,6 @@ def model_reasons(
     scores = model.scores(features)
     threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold
-    fill_holes(below)
     extend_ends(below, page_lines, scores >= END_SCORE * threshold)
     low = [position for position, i in enumerate(filled) if below[position]]
     strongest = line_model.strongest_features(features[low], model) if low else []
@@ -113,9 +114,7 @@ def model_reasons(
         if i in reasons:
             continue
         why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
-        reasons[i] = (
-            f"not article body by its shape (score {scores[position]:.2f} < {threshold:.2f}; {why})"
-        )
+        reasons[i] = f"{MODEL_REASON} (score {scores[position]:.2f} < {threshold:.2f}; {why})"
     return {i: float(scores[position]) for position, i in enumerate(filled)}
 
 
@@ -123,27 +122,6 @@ def model_reasons(
 # layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
 # lines rather than nothing.
 CONFIDENT = 0.9
-
-
-# A run of at most this many low-scoring lines between two lines the model keeps is body: a
-# short list, a transcript's turns or a subheading inside the article (rules still apply).
-HOLE_LINES = 3
-
-
-def fill_holes(below: np.ndarray) -> None:
-    """Mark as body the short runs of low-scoring lines between two lines the model keeps."""
-    position, count = 0, len(below)
-    while position < count:
-        if not below[position]:
-            position += 1
-            continue
-        end = position
-        while end < count and below[end]:
-            end += 1
-        inside = position > 0 and end < count and end - position <= HOLE_LINES
-        if inside:
-            below[position:end] = False
-        position = end
 
 
 # After the last line the model keeps, the body runs on to the last sentence within this many

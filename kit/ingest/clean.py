@@ -47,7 +47,7 @@ import pandas as pd
 from kit.errors import where
 from kit.ingest import body
 from kit.ingest import lines as line_model
-from kit.ingest.body import count_words, is_sentence
+from kit.ingest.body import MODEL_REASON, count_words, is_sentence
 from kit.ingest.dates import read_printed
 
 DROPPED_COLUMNS = ["doc_id", "line_no", "text", "reason"]
@@ -311,7 +311,9 @@ def clean_page(
     box_end, box_reason = -1, ""
     for i in filled:
         line = lines[i].strip()
-        if i in reasons:
+        # A footer marker the model already dropped still ends the article (or its box).
+        by_model = i in reasons and reasons[i].startswith(MODEL_REASON)
+        if i in reasons and not (by_model and FOOTER.match(line)):
             continue
         if i < box_end:
             reasons[i] = box_reason
@@ -329,6 +331,8 @@ def clean_page(
                 if lines[j].strip():
                     reasons[j] = f"after the article's end (footer from line {i + 1}: {line!r})"
             break
+        if by_model:
+            continue
         words_above += body_words.get(i, 0)
         reason = _line_reason(line)
         if reason is None and line in boilerplate:

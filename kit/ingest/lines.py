@@ -2,12 +2,14 @@
 
 Each non-empty line gets shallow, language-independent features (how many words, how it ends,
 how much punctuation, digits and capitals it holds, where it sits on the page, and the same of
-its neighbours). A logistic model turns them into a first score; a second logistic model reads
-each line's score together with its neighbours' scores (an article is a run of lines, a menu is
-a run of lines), and gives the probability that the line is article body.
+its neighbours). Boosted trees turn them into a first score (the line's shape); a second set
+of trees reads each line's score together with its neighbours' scores (an article is a run of
+lines, a menu is a run of lines) and its own shape, and gives the probability that the line is
+article body.
 
-The weights are a small JSON table, ``kit/models/lines.json``, made by ``train/train_lines.py``
-from real pages (labels: which lines an HTML extractor keeps) and read here with numpy only.
+The trees are a JSON table, ``kit/models/lines.json``, made by ``train/train_lines.py`` from
+real pages (labels: which lines an HTML extractor keeps) and read here with numpy only
+(``kit.ingest.trees``).
 
 Example:
     >>> model = load_model()
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from kit.errors import ArgumentError
+from kit.ingest.trees import BoostedTrees, trees_from_table, trees_table
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "lines.json"
 
@@ -81,6 +84,12 @@ NEIGHBOUR_OF = [
     "frequent_words_share",
 ]
 CONTEXT_WINDOWS = (1, 2, 4, 8, 16)
+# The best score among the lines just before and after (a body line beside a menu item).
+CONTEXT_MAX_WINDOWS = (2, 5, 12)
+# A line is near the body when a line this likely to be body is close to it.
+LIKELY_BODY = 0.5
+# The neighbours whose own shape (``LINE_FEATURES``) stage one reads line by line.
+SHIFTS = (2, 1)
 
 
 def line_words(line: str) -> int:
@@ -108,8 +117,8 @@ def _line_row(line: str) -> list[float]:
     words = line_words(line)
     chars = len(line)
     tokens = line.split()
-    letters = sum(char.isalpha() for char in line)
-    digits = sum(char.isdigit() for char in line)
+    letters = sum(map(str.isalpha, line))
+    digits = sum(map(str.isdigit, line))
     capitalised = sum(token[:1].isupper() for token in tokens)
     short = sum(1 for token in tokens if len(token.strip(".,;:!?\"'()")) <= 3)
     word_count = max(words, 1)
@@ -162,7 +171,21 @@ def line_features(lines: list[str]) -> np.ndarray:
         for width in NEIGHBOUR_WINDOWS:
             columns.append(_window_mean(values, width, side="before")[:, None])
             columns.append(_window_mean(values, width, side="after")[:, None])
+    for shift in SHIFTS:
+        columns.append(_shifted(base, -shift))
+    for shift in SHIFTS[::-1]:
+        columns.append(_shifted(base, shift))
     return np.hstack(columns)
+
+
+def _shifted(base: np.ndarray, offset: int) -> np.ndarray:
+    """Return the rows of the line ``offset`` lines away (-1 in every column past the page)."""
+    result = np.full_like(base, -1.0)
+    if offset < 0 and -offset < len(base):
+        result[-offset:] = base[:offset]
+    elif offset > 0 and offset < len(base):
+        result[:-offset] = base[offset:]
+    return result
 
 
 def feature_names() -> list[str]:
@@ -171,23 +194,55 @@ def feature_names() -> list[str]:
     for name in NEIGHBOUR_OF:
         for width in NEIGHBOUR_WINDOWS:
             names += [f"{name} ({width} before)", f"{name} ({width} after)"]
+    for shift in SHIFTS:
+        names += [f"{name} (line {shift} before)" for name in LINE_FEATURES]
+    for shift in SHIFTS[::-1]:
+        names += [f"{name} (line {shift} after)" for name in LINE_FEATURES]
     return names
 
 
-def context_features(scores: np.ndarray) -> np.ndarray:
-    """Return a line's first-stage score beside the mean scores of the lines around it."""
+def context_features(scores: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """Return a line's first-stage score beside the scores of the lines around it, and its shape.
+
+    Columns: its score; the mean and the best score of the lines before and after it; the log
+    distance to the nearest line before and after that is likely body (``LIKELY_BODY``); the
+    share of the page's summed score above it; its own ``LINE_FEATURES``.
+    """
+    count = len(scores)
     columns = [scores[:, None]]
     for width in CONTEXT_WINDOWS:
         columns.append(_window_mean(scores, width, side="before")[:, None])
         columns.append(_window_mean(scores, width, side="after")[:, None])
+    for width in CONTEXT_MAX_WINDOWS:
+        columns.append(_window_max(scores, width, side="before")[:, None])
+        columns.append(_window_max(scores, width, side="after")[:, None])
+    index = np.arange(count)
+    likely = np.flatnonzero(scores >= LIKELY_BODY)
+    far = 99
+    if len(likely):
+        below = np.searchsorted(likely, index, side="left")
+        before = np.where(below > 0, index - likely[np.maximum(below - 1, 0)], far)
+        above = np.searchsorted(likely, index, side="right")
+        after = np.where(
+            above < len(likely), likely[np.minimum(above, len(likely) - 1)] - index, far
+        )
+    else:
+        before = after = np.full(count, far)
+    columns += [np.log1p(before)[:, None], np.log1p(after)[:, None]]
+    columns.append(((np.cumsum(scores) - scores) / max(float(scores.sum()), 1e-6))[:, None])
+    columns.append(features[:, : len(LINE_FEATURES)])
     return np.hstack(columns)
 
 
 def context_names() -> list[str]:
+    """Return the names of the columns of ``context_features``."""
     names = ["own score"]
     for width in CONTEXT_WINDOWS:
         names += [f"score of {width} lines before", f"score of {width} lines after"]
-    return names
+    for width in CONTEXT_MAX_WINDOWS:
+        names += [f"best score of {width} lines before", f"best score of {width} lines after"]
+    names += ["lines since a likely body line", "lines to a likely body line", "score above"]
+    return names + list(LINE_FEATURES)
 
 
 def _frequent_words_share(lines: list[str], top: int = 30) -> np.ndarray:
@@ -261,6 +316,14 @@ def _window_mean(values: np.ndarray, width: int, *, side: str) -> np.ndarray:
     return total / width
 
 
+def _window_max(values: np.ndarray, width: int, *, side: str) -> np.ndarray:
+    """Return the largest of the ``width`` values before (or after) each one; 0 past the page."""
+    padded = np.concatenate([np.zeros(width), values, np.zeros(width)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    start = np.arange(len(values)) + (0 if side == "before" else width + 1)
+    return windows[start].max(axis=1)
+
+
 def _densest_window(long_line: np.ndarray, window: int = 15) -> tuple[int, int]:
     """Return (start, width) of the run of ``window`` lines holding the most long lines."""
     count = len(long_line)
@@ -274,38 +337,30 @@ def _densest_window(long_line: np.ndarray, window: int = 15) -> tuple[int, int]:
 class LineModel:
     """The two stages and the threshold, as trained.
 
-    Stage one is a small neural network over the standardised line features (one hidden tanh
-    layer); stage two a logistic regression over each line's stage-one score and its
-    neighbours' (``context_features``).
+    Stage one: boosted trees over the line features (``line_features``), giving the line's
+    shape score. Stage two: boosted trees over that score, its neighbours' scores and the
+    line's own shape (``context_features``). ``mean`` and ``scale`` of each line feature (on
+    the training lines) say, in the audit, whether a value is low or high.
     """
 
+    shape: BoostedTrees
+    context: BoostedTrees
     mean: np.ndarray
     scale: np.ndarray
-    hidden_weights: np.ndarray  # features × hidden units
-    hidden_bias: np.ndarray
-    weights: np.ndarray  # hidden units
-    bias: float
-    context_weights: np.ndarray
-    context_bias: float
     threshold: float
 
-    def _hidden(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        standardised = (features - self.mean) / self.scale
-        return standardised, np.tanh(standardised @ self.hidden_weights + self.hidden_bias)
-
     def first_scores(self, features: np.ndarray) -> np.ndarray:
-        _, hidden = self._hidden(features)
-        return _sigmoid(hidden @ self.weights + self.bias)
+        return _sigmoid(self.shape.raw(features))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
+        if not len(features):
+            return np.zeros(0)
         first = self.first_scores(features)
-        return _sigmoid(context_features(first) @ self.context_weights + self.context_bias)
+        return _sigmoid(self.context.raw(context_features(first, features)))
 
     def contributions(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (standardised features, each one's push on the stage-one logit)."""
-        standardised, hidden = self._hidden(features)
-        gradient = ((1 - hidden**2) * self.weights) @ self.hidden_weights.T
-        return standardised, standardised * gradient
+        return (features - self.mean) / self.scale, self.shape.contributions(features)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -314,50 +369,36 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
 
 def model_table(model: LineModel, **about: object) -> dict:
     """Return the model as the JSON-ready table that ``kit/models/lines.json`` holds."""
-
-    def rounded(values: np.ndarray) -> list:
-        return np.round(values, 6).tolist()
-
     return {
         **about,
         "features": [
-            {"name": name, "mean": mean, "scale": scale, "hidden": hidden}
-            for name, mean, scale, hidden in zip(
+            {"name": name, "mean": mean, "scale": scale}
+            for name, mean, scale in zip(
                 feature_names(),
-                rounded(model.mean),
-                rounded(model.scale),
-                rounded(model.hidden_weights),
+                np.round(model.mean, 6).tolist(),
+                np.round(model.scale, 6).tolist(),
                 strict=True,
             )
         ],
-        "hidden_bias": rounded(model.hidden_bias),
-        "output_weights": rounded(model.weights),
-        "output_bias": round(float(model.bias), 6),
-        "context": [
-            {"name": name, "weight": weight}
-            for name, weight in zip(context_names(), rounded(model.context_weights), strict=True)
-        ],
-        "context_bias": round(float(model.context_bias), 6),
+        "context_features": context_names(),
         "threshold": round(float(model.threshold), 4),
+        "shape_trees": trees_table(model.shape),
+        "context_trees": trees_table(model.context),
     }
 
 
 def model_from_table(table: dict) -> LineModel:
     """Return the ``LineModel`` a table of ``model_table`` describes (names must match)."""
-    names = [row["name"] for row in table["features"]]
-    if names != feature_names() or [row["name"] for row in table["context"]] != context_names():
+    names = [row["name"] for row in table.get("features", [])]
+    if names != feature_names() or table.get("context_features") != context_names():
         raise ArgumentError(
             "kit/models/lines.json does not match kit/ingest/lines.py: run train/train_lines.py"
         )
     return LineModel(
+        shape=trees_from_table(table["shape_trees"]),
+        context=trees_from_table(table["context_trees"]),
         mean=np.array([row["mean"] for row in table["features"]]),
         scale=np.array([row["scale"] for row in table["features"]]),
-        hidden_weights=np.array([row["hidden"] for row in table["features"]]),
-        hidden_bias=np.array(table["hidden_bias"]),
-        weights=np.array(table["output_weights"]),
-        bias=float(table["output_bias"]),
-        context_weights=np.array([row["weight"] for row in table["context"]]),
-        context_bias=float(table["context_bias"]),
         threshold=float(table["threshold"]),
     )
 
@@ -418,14 +459,21 @@ _PHRASES = {
 def describe(name: str, standardised: float) -> str:
     """Return a feature's value in words, as the audit shows it.
 
-    >>> describe("log_words (3 after)", -1.2)
-    'few words in the 3 lines after'
+    >>> describe("log_words (3 after)", -1.2), describe("separators (line 2 before)", 0.8)
+    ('few words in the 3 lines after', 'separators such as | » › on the line 2 lines before')
     """
     base, _, around = name.partition(" (")
     low, high = _PHRASES[base]
     phrase = low if standardised < 0 else high
     if not around:
         return phrase
+    if around.startswith("line "):
+        _, distance, side = around.rstrip(")").split()
+        return (
+            f"{phrase} on the line {side}"
+            if distance == "1"
+            else (f"{phrase} on the line {distance} lines {side}")
+        )
     width, side = around.rstrip(")").split()
     return (
         f"{phrase} in the {width} lines {side}" if width != "1" else f"{phrase} on the line {side}"
