@@ -45,7 +45,7 @@ def test_labels_follow_the_extractor_and_the_passages():
 
 
 def test_training_is_reproducible_and_the_table_round_trips():
-    pytest.importorskip("sklearn", reason="training needs the [train] extra (scikit-learn)")
+    pytest.importorskip("sklearn", reason="training needs scikit-learn (the dev and train extras)")
     pages = [fixture_page(number) for number in range(6)]
     first = lines.model_table(train_lines.train(pages))
     second = lines.model_table(train_lines.train(pages))
