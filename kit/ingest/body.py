@@ -47,6 +47,20 @@ SURE_OF_BODY = 0.8
 EDGE_WORDS = 30
 
 
+# On a page where the model is sure of no line (its best score is below this: an unusual
+# layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
+# lines rather than nothing.
+CONFIDENT = 0.9
+# After the last line the model keeps, the body runs on to the last sentence within this many
+# lines: the model learned that a page's last lines are rarely body, which drops the closing
+# turns of a transcript or a list that ends an article (prompts and footers are rules' work).
+# Likewise before the first line it keeps, back to a sentence as close: a lead paragraph the
+# model doubts, set apart from the body by a picture or a byline.
+END_LINES = 6
+# ... a sentence the model scores at least this share of its threshold.
+END_SCORE = 0.5
+
+
 # A box of links ends at the first sentence of this many words that the model scores at least
 # RESUME_SCORE, within BOX_LINES lines of its marker; with none there, the marker ends the article.
 RESUME_WORDS = 10
@@ -116,22 +130,6 @@ def model_reasons(
         why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
         reasons[i] = f"{MODEL_REASON} (score {scores[position]:.2f} < {threshold:.2f}; {why})"
     return {i: float(scores[position]) for position, i in enumerate(filled)}
-
-
-# On a page where the model is sure of no line (its best score is below this: an unusual
-# layout, a short page), the threshold falls in proportion, so that the page keeps its likeliest
-# lines rather than nothing.
-CONFIDENT = 0.9
-
-
-# After the last line the model keeps, the body runs on to the last sentence within this many
-# lines: the model learned that a page's last lines are rarely body, which drops the closing
-# turns of a transcript or a list that ends an article (prompts and footers are rules' work).
-# Likewise before the first line it keeps, back to a sentence as close: a lead paragraph the
-# model doubts, set apart from the body by a picture or a byline.
-END_LINES = 6
-# ... a sentence the model scores at least this share of its threshold.
-END_SCORE = 0.5
 
 
 def extend_ends(below: np.ndarray, page_lines: list[str], likely: np.ndarray) -> None:

@@ -4,9 +4,10 @@ Every chart in the views is a ``kit.plots.Plot``: its figure lives in an Output 
 so Voila's page, which asks the kernel for each widget's state once the cell has run, opens
 with the charts drawn. ``show`` displays the views.
 
-``VOILA_OPTIONS`` are the server's options (``make app`` and the tests use them): kernels
+``voila_command`` is the server's command line (``make app`` and the tests use it): kernels
 are preheated (a pool of kernels has already run the notebook when a user arrives, so the
-first paint is the page, not the Python) and the code is hidden.
+first paint is the page, not the Python), the code is hidden, and the page loads the app's
+own extensions and template (``app/``).
 """
 
 from __future__ import annotations
@@ -28,17 +29,6 @@ DEFAULT_POOL_SIZE = 8
 POOL_REFILL_DELAY = 120
 # Page extensions the app does not use (its charts need no anywidget; its code is hidden).
 UNUSED_EXTENSIONS = ["anywidget", "jupyterlab_pygments"]
-# The app's widget manager waits for its models as long as it is restoring them, not 2 s
-# (app/labextensions/kit-widgets: ipywidgets' get_model gave up on a model that had arrived
-# during its last 100 ms wait, "model not found" on a page in a few runs of 8 users).
-# The app's own chart renderer (app/labextensions/kit-plotly, hand-written, no build step):
-# plotly.js's basic bundle (bar, pie, scatter; 1.2 MB) in place of jupyterlab-plotly's full
-# one (4.8 MB), whose start-up was most of a page's script time, and one Plotly.react per
-# chart (jupyterlab-plotly also redraws each chart and renders it to a PNG). The bundles, and
-# Voila's chunks as one file, are put in place by ``kit.publish.page_scripts`` (``make
-# setup``); without the bundles the app uses jupyterlab-plotly, without the one file the page
-# fetches Voila's chunks one by one.
-
 # The app's Voila template, "kit" (app/jupyter/voila/templates/kit): Voila's lab template with a
 # loading message that does not move (its spinner drew a frame every 16 ms while the page
 # loaded: a fifth of 8 pages' browser CPU), and Voila's chunks loaded as one file when
@@ -76,8 +66,14 @@ def voila_command(
     command = [python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}"]
     command += ["--Voila.ip=127.0.0.1", f"--VoilaExecutor.iopub_timeout={OUTPUT_TIMEOUT}"]
     unused = list(UNUSED_EXTENSIONS)
-    # The app's own extensions (kit-widgets always; kit-plotly when its bundles are in place,
-    # jupyterlab-plotly otherwise).
+    # The app's own extensions (app/labextensions, hand-written, no build step):
+    # - kit-widgets: the widget manager waits for a model as long as it is restoring them, not
+    #   2 s (ipywidgets' get_model gave up on a model that had arrived during its last 100 ms
+    #   wait: "model not found" on a page in a few runs of 8 users);
+    # - kit-plotly, when ``page_scripts`` has put its bundles in place (else jupyterlab-plotly):
+    #   plotly.js's basic bundle (1.2 MB) in place of the full one (4.8 MB), whose start-up was
+    #   most of a page's script time, and one Plotly.react per chart (jupyterlab-plotly also
+    #   redraws each chart and renders it to a PNG).
     command += [f"--VoilaConfiguration.extra_labextensions_path={APP_EXTENSIONS}"]
     unused.append("jupyterlab-plotly" if has_plotly_bundles() else "kit-plotly")
     if has_page_chunks() if page_chunks is None else page_chunks:  # the template loads it
