@@ -51,8 +51,7 @@ def test_training_is_reproducible_and_the_table_round_trips():
     second = lines.model_table(train_lines.train(pages))
     assert first == second
     model = lines.model_from_table(json.loads(json.dumps(first)))
-    features = lines.line_features(pages[0].lines)
-    scores = model.scores(features)
+    scores = model.scores(model.features(pages[0].lines))
     body = slice(len(MENU), len(MENU) + 3)
     assert scores[body].min() > np.delete(scores, np.r_[body]).max()
 
@@ -63,3 +62,18 @@ def test_the_shipped_table_matches_the_code_and_says_how_it_was_made():
     assert [row["name"] for row in table["features"]] == lines.feature_names()
     assert "train/train_lines.py" in table["about"] and table["training_pages"] > 500
     assert 0 < model.threshold < 1
+
+
+def test_the_word_table_learns_which_words_stand_around_articles():
+    pages = [fixture_page(number) for number in range(6)]
+    table = train_lines.word_table(pages)
+    assert table["privacy"] < 0 < table["residents"]
+    assert train_lines.word_table(pages[:4]) == {}  # words on fewer than WORD_MIN_PAGES pages
+    features = lines.line_features(["Privacy", "Residents left."], table)
+    said = features[:, lines.feature_names().index("words_say_body")]
+    assert said[0] < 0 < said[1]
+
+
+def test_the_shipped_word_table_knows_prompts_from_reporting():
+    table = lines.load_model().words
+    assert table["newsletter"] < 0 < table["said"]

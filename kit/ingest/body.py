@@ -116,7 +116,7 @@ def model_reasons(
         return {}
     model = model or line_model.load_model()
     page_lines = [lines[i].strip() for i in filled]
-    features = line_model.line_features(page_lines)
+    features = model.features(page_lines)
     scores = model.scores(features)
     threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold

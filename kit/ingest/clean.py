@@ -86,6 +86,14 @@ PROMPT = re.compile(
     r"^follow us\b|\bsupport (our|independent) journalism\b|\bstand behind\b.*\bjournalism\b)",
     re.IGNORECASE,
 )
+# A word of each of PROMPT's alternatives: a line holding none of them (most body lines) skips
+# the pattern, which is slow to try at every position of a long line (``is_prompt``).
+PROMPT_KEYS = (
+    "subscri", "newsletter", "sign", "paywall", "donat", "help", "become a", "members", "email",
+    "indicates required", "successful", "skip to", "edit post", "audio is", "listen to this",
+    "min read", "story continued", "advertisement", "click here", "share", "follow us",
+    "journalism",
+)  # fmt: skip
 # Site notices: the site speaking to its reader (sign up, follow us on, download our app, send
 # us a letter) or about itself (copyright, advertiser disclosures). Reporters rarely write these
 # words in a story outside quotation marks; an extractor often keeps them below the body.
@@ -106,6 +114,12 @@ NOTICE = re.compile(
     r"(affiliate|references)\b)",
     re.IGNORECASE,
 )
+# ... and of NOTICE's (``site_notice``).
+NOTICE_KEYS = (
+    "sign up", "subscri", "already", "log", "download", "follow", " us", "letter", "hear ",
+    "need your help", "help us", "advertise", "rights reserved", "copyrighted",
+    "written permission", "©", "we may", "affiliate", "advertiser", "contains",
+)  # fmt: skip
 # A page's labels: "Last Modified: …", "Release Date:", "Category : Press Releases", "(Credit: …)".
 LABEL = re.compile(
     r"\b(last modified|release date|news date|category)\s*:|^\(?((photo|image) )?credits?\s*:",
@@ -200,6 +214,20 @@ def _squash(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
+def _holds_any(line: str, keys: tuple[str, ...]) -> bool:
+    lowered = line.lower()
+    return any(key in lowered for key in keys)
+
+
+def is_prompt(line: str) -> bool:
+    """Return True when ``line`` holds a prompt or navigation (``PROMPT``).
+
+    >>> is_prompt("Skip to content"), is_prompt("The talks resume.")
+    (True, False)
+    """
+    return _holds_any(line, PROMPT_KEYS) and bool(PROMPT.search(line))
+
+
 def site_notice(line: str) -> bool:
     """Return True when ``line`` is the site speaking to its reader or about itself.
 
@@ -209,7 +237,9 @@ def site_notice(line: str) -> bool:
     words = count_words(line)
     if words > NOTICE_WORDS or QUOTED.search(line):
         return False
-    return bool(NOTICE.search(line)) or words <= LABEL_WORDS and bool(LABEL.search(line))
+    return (_holds_any(line, NOTICE_KEYS) and bool(NOTICE.search(line))) or (
+        words <= LABEL_WORDS and bool(LABEL.search(line))
+    )
 
 
 def _line_reason(line: str) -> str | None:
@@ -218,7 +248,7 @@ def _line_reason(line: str) -> str | None:
         return NOTICE_REASON
     if count_words(line) > PARAGRAPH_WORDS:
         return None  # a whole paragraph: "signed up" or a credit inside it is the story's
-    if PROMPT.search(line):
+    if is_prompt(line):
         return "prompt or navigation"
     if SIGNATURE.match(line):
         return "signature"
@@ -309,11 +339,17 @@ def clean_page(
     total_words = sum(body_words.values())
     words_above = 0
     box_end, box_reason = -1, ""
+    near_body = _near(filled, body_words)
     for i in filled:
         line = lines[i].strip()
         # A footer marker the model already dropped still ends the article (or its box).
         by_model = i in reasons and reasons[i].startswith(MODEL_REASON)
         if i in reasons and not (by_model and FOOTER.match(line)):
+            if by_model and i in near_body:
+                # Beside the body, a line the rules can name (a credit, a signature) gets their
+                # reason: the audit reads better and the context rules see it (a caption sits
+                # above a credit).
+                reasons[i] = _line_reason(line) or reasons[i]
             continue
         if i < box_end:
             reasons[i] = box_reason
@@ -347,6 +383,16 @@ def clean_page(
     return _result(lines, reasons, header)
 
 
+def _near(filled: list[int], kept: dict[int, int], reach: int = 2) -> set[int]:
+    """Return the lines within ``reach`` lines (empty ones aside) of a ``kept`` line."""
+    return {
+        filled[at]
+        for position, i in enumerate(filled)
+        if i in kept
+        for at in range(max(position - reach, 0), min(position + reach + 1, len(filled)))
+    }
+
+
 def clean_extracted(
     raw_text: str, *, boilerplate: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, list[dict], Header]:
@@ -366,7 +412,7 @@ def clean_extracted(
             continue
         if line in boilerplate:
             reasons[i] = "repeated on many pages of this outlet"
-        elif count_words(line) <= PROMPT_WORDS and PROMPT.search(line):
+        elif count_words(line) <= PROMPT_WORDS and is_prompt(line):
             reasons[i] = "prompt or navigation"
         elif site_notice(line):
             reasons[i] = NOTICE_REASON

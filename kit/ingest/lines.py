@@ -2,7 +2,10 @@
 
 Each non-empty line gets shallow, language-independent features (how many words, how it ends,
 how much punctuation, digits and capitals it holds, where it sits on the page, and the same of
-its neighbours). Boosted trees turn them into a first score (the line's shape); a second set
+its neighbours), and one learned from words: how often the line's words stand in article text
+rather than around it on the training pages (the model's word table: "said", "because" and
+"jedoch" for, "newsletter", "sitemap" and "Impressum" against; a word the table lacks, as in a
+language the training pages do not hold, counts nothing). Boosted trees turn them into a first score (the line's shape); a second set
 of trees reads each line's score together with its neighbours' scores (an article is a run of
 lines, a menu is a run of lines) and its own shape, and gives the probability that the line is
 article body.
@@ -24,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +50,7 @@ _COMMA = re.compile(r"[,，、;；:]")
 _SEPARATOR = re.compile(r"[|»›·•►▸→←/\\>]|\s-\s|©|\u00ae")
 _BULLET = re.compile(r"^\s*(?:[*•·\-–—+]|\d+[.)])\s")
 _LONG_WORDS = 10
+_EDGE_PUNCTUATION = ".,;:!?\"'()"
 
 LINE_FEATURES = [
     "log_words",
@@ -73,10 +77,13 @@ LINE_FEATURES = [
     "in_largest_run",
     "log_run_lines",
     "distance_to_largest_run",
+    "words_say_body",
+    "most_boilerplate_word",
 ]
 NEIGHBOUR_WINDOWS = (1, 3, 8)
 NEIGHBOUR_OF = [
     "log_words",
+    "words_say_body",
     "ends_sentence",
     "long_line",
     "separators",
@@ -113,14 +120,42 @@ def ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END_RE.search(line))
 
 
-def _line_row(line: str) -> list[float]:
-    words = line_words(line)
+def word_tokens(line: str) -> list[str]:
+    """Return the distinct words of a line as the word table knows them (lower case, numbers
+    as ``0``).
+
+    >>> word_tokens("Read more: 21 photos, read more")
+    ['read', 'more', '0', 'photos']
+    """
+    return _table_words([token.lower() for token in _WORD.findall(line)])
+
+
+def _table_words(lowered: list[str]) -> list[str]:
+    return list(dict.fromkeys("0" if token[0].isdigit() else token for token in lowered))
+
+
+def _word_columns(lowered: list[list[str]], word_odds: dict[str, float]) -> np.ndarray:
+    """Return, per line (its words in lower case), the mean and the lowest log-odds of its
+    words being article text (``word_odds``; an unknown word counts 0)."""
+    result = np.zeros((len(lowered), 2))
+    if not word_odds:
+        return result
+    for row, tokens in enumerate(lowered):
+        values = [word_odds.get(token, 0.0) for token in _table_words(tokens)]
+        if values:
+            result[row] = (sum(values) / len(values), min(values))
+    return result
+
+
+def _line_row(line: str, found: list[str]) -> list[float]:
+    """Return a line's own features (``found``: its ``_WORD`` matches)."""
+    words = line_words(line) if _WIDE.search(line) else len(found)
     chars = len(line)
     tokens = line.split()
     letters = sum(map(str.isalpha, line))
     digits = sum(map(str.isdigit, line))
-    capitalised = sum(token[:1].isupper() for token in tokens)
-    short = sum(1 for token in tokens if len(token.strip(".,;:!?\"'()")) <= 3)
+    capitalised = sum(map(str.isupper, [token[0] for token in tokens]))
+    short = sum([len(token.strip(_EDGE_PUNCTUATION)) <= 3 for token in tokens])
     word_count = max(words, 1)
     return [
         math.log1p(words),
@@ -139,12 +174,19 @@ def _line_row(line: str) -> list[float]:
     ]
 
 
-def line_features(lines: list[str]) -> np.ndarray:
-    """Return the feature matrix (one row per line, ``feature_names()`` columns) of a page."""
+def line_features(lines: list[str], word_odds: dict[str, float] | None = None) -> np.ndarray:
+    """Return the feature matrix (one row per line, ``feature_names()`` columns) of a page.
+
+    ``word_odds``: each word's log-odds of being article text (the model's word table).
+    """
     count = len(lines)
     if not count:
         return np.zeros((0, len(feature_names())))
-    rows = np.array([_line_row(line) for line in lines], dtype=float)
+    found = [_WORD.findall(line) for line in lines]
+    lowered = [[token.lower() for token in tokens] for tokens in found]
+    rows = np.array(
+        [_line_row(line, tokens) for line, tokens in zip(lines, found, strict=True)], dtype=float
+    )
     words = np.expm1(rows[:, 0])
     position = np.arange(count) / max(count - 1, 1)
     words_before = (np.cumsum(words) - words) / max(words.sum(), 1.0)
@@ -158,12 +200,24 @@ def line_features(lines: list[str]) -> np.ndarray:
     in_block = ((index >= densest_start) & (index < densest_start + window)).astype(float)
     distance = np.maximum(densest_start - index, index - (densest_start + window - 1))
     distance = np.log1p(np.maximum(distance, 0)) / 5
-    frequent = _frequent_words_share(stripped)
+    frequent = _frequent_words_share(lowered)
     median = max(float(np.median(words)), 1.0)
     versus_median = np.log((words + 1) / (median + 1))
     runs = _text_runs(words, rows[:, 2])
+    said = _word_columns(lowered, word_odds or {})
     base = np.column_stack(
-        [rows, position, words_before, repeated, in_block, distance, frequent, versus_median, runs]
+        [
+            rows,
+            position,
+            words_before,
+            repeated,
+            in_block,
+            distance,
+            frequent,
+            versus_median,
+            runs,
+            said,
+        ]
     )  # columns LINE_FEATURES
     columns = [base]
     for name in NEIGHBOUR_OF:
@@ -245,23 +299,19 @@ def context_names() -> list[str]:
     return names + list(LINE_FEATURES)
 
 
-def _frequent_words_share(lines: list[str], top: int = 30) -> np.ndarray:
-    """Return each line's share of words among the page's most frequent ones.
+def _frequent_words_share(lowered: list[list[str]], top: int = 30) -> np.ndarray:
+    """Return each line's share of words (in lower case) among the page's most frequent ones.
 
     On any page in any language the most frequent words are its function words ("the", "der",
     "de", "и"), and those fill running text, not menus: a stop-word ratio without a word list.
     """
-    tokens = [[token.lower() for token in _WORD.findall(line)] for line in lines]
     counts: dict[str, int] = {}
-    for line_tokens in tokens:
-        for token in line_tokens:
+    for tokens in lowered:
+        for token in tokens:
             counts[token] = counts.get(token, 0) + 1
     frequent = set(sorted(counts, key=lambda token: (-counts[token], token))[:top])
     return np.array(
-        [
-            sum(t in frequent for t in line_tokens) / max(len(line_tokens), 1)
-            for line_tokens in tokens
-        ]
+        [sum(token in frequent for token in tokens) / max(len(tokens), 1) for tokens in lowered]
     )
 
 
@@ -348,6 +398,11 @@ class LineModel:
     mean: np.ndarray
     scale: np.ndarray
     threshold: float
+    words: dict[str, float] = field(default_factory=dict)
+
+    def features(self, lines: list[str]) -> np.ndarray:
+        """Return ``line_features`` of a page's lines with this model's word table."""
+        return line_features(lines, self.words)
 
     def first_scores(self, features: np.ndarray) -> np.ndarray:
         return _sigmoid(self.shape.raw(features))
@@ -382,6 +437,7 @@ def model_table(model: LineModel, **about: object) -> dict:
         ],
         "context_features": context_names(),
         "threshold": round(float(model.threshold), 4),
+        "words": {word: round(value, 3) for word, value in sorted(model.words.items())},
         "shape_trees": trees_table(model.shape),
         "context_trees": trees_table(model.context),
     }
@@ -400,6 +456,7 @@ def model_from_table(table: dict) -> LineModel:
         mean=np.array([row["mean"] for row in table["features"]]),
         scale=np.array([row["scale"] for row in table["features"]]),
         threshold=float(table["threshold"]),
+        words={word: float(value) for word, value in table.get("words", {}).items()},
     )
 
 
@@ -412,7 +469,7 @@ def load_model(path: Path = MODEL_PATH) -> LineModel:
 def body_scores(lines: list[str], model: LineModel | None = None) -> np.ndarray:
     """Return, for each line of a page (empty lines left out first), the body probability."""
     model = model or load_model()
-    return model.scores(line_features(lines))
+    return model.scores(model.features(lines))
 
 
 def strongest_features(
@@ -453,6 +510,8 @@ _PHRASES = {
     "in_largest_run": ("outside the largest block of text", "in the largest block of text"),
     "log_run_lines": ("in a short block", "in a long block"),
     "distance_to_largest_run": ("near the largest block", "far from the largest block of text"),
+    "words_say_body": ("words seldom in article text", "words common in article text"),
+    "most_boilerplate_word": ("a word seldom in article text", "no word seldom in article text"),
 }
 
 
