@@ -174,6 +174,8 @@ def test_model_reads_roles_on_the_role_sentences():
         ("The UN imposed sanctions on Eritrea.", "Eritrea", "negative"),
         ("Farmers and truckers slammed the premier.", "truckers", "neutral"),
         ("The coach praised Mina Sato.", "Mina Sato", "positive"),
+        ("Former mayor Owen Pratt arrested in bribery probe", "Owen Pratt", "negative"),
+        ("Novelist Ines Varga accused of plagiarism in new lawsuit", "Ines Varga", "negative"),
     ],
 )
 def test_role_rule_reads_agent_and_patient(text, target, label):

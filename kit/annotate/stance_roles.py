@@ -123,6 +123,30 @@ _SUFFERING_VERBS = {"face", "draw", "receive", "attract", "earn", "win", "get", 
                     "come", "invite", "spark", "provoke", "garner"}  # fmt: skip
 
 
+# Dependencies of a verb that hold what it is done to or what follows it.
+_COMPLEMENTS = _OBJECTS | {"ccomp", "xcomp", "attr", "oprd"}
+
+
+def _reads_passive(verb: Any) -> bool:
+    """Return whether a verb parsed with a subject is a passive without its auxiliary.
+
+    Headlines and reduced clauses drop "was": "Mayor arrested in bribery probe", "Prince
+    accused of arrogance", "asked if she wanted Dhillon arrested". spaCy reads the subject as
+    the agent there; an act verb with no auxiliary that is a past participle, or that heads an
+    unpunctuated sentence without an object, has its subject as the patient.
+    """
+    children = list(verb.children)
+    if any(child.dep_ in ("aux", "auxpass") for child in children):
+        return False
+    if verb.tag_ == "VBN":
+        return True
+    return (
+        verb.tag_ == "VBD"
+        and verb.dep_ == "ROOT"
+        and not any(child.dep_ in _COMPLEMENTS | {"punct"} for child in children)
+    )
+
+
 def _with_cue(verb: Any) -> tuple[str, Any, tuple[str, float, str]] | None:
     """Return ``(role of the subject, cue token, lexicon entry)`` for a verb and its subject.
 
@@ -147,14 +171,34 @@ def _with_cue(verb: Any) -> tuple[str, Any, tuple[str, float, str]] | None:
     return None
 
 
+def _by_participle(noun: Any) -> tuple[str, Any, tuple[str, float, str]] | None:
+    """Return ``("patient", cue, entry)`` where a participle of an act follows ``noun``.
+
+    "Senator accused of fraud", "the man arrested on Tuesday": the participle (dependency
+    ``acl``, tag VBN) is a passive whose patient is the noun it modifies.
+    """
+    for child in noun.children:
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            found = _lookup_token(child)
+            if found and found[2] == "act":
+                return "patient", child, found
+    return None
+
+
 def _role_and_cue(root: Any) -> tuple[str, Any, tuple[str, float, str]] | None:
     """Return ``(role, cue token, lexicon entry)`` for the target headed by ``root``."""
     token = root
     while token.dep_ in _SAME_ROLE and token.head.i != token.i:
         token = token.head  # "Farmers and truckers slammed": truckers acts as Farmers does
     dep, head = token.dep_, token.head
+    found = _by_participle(token)
+    if found is not None and dep not in _SUBJECTS | _PASSIVE_SUBJECTS | _OBJECTS:
+        return found  # "Senator accused of fraud", "a man arrested on Tuesday"
     if dep in _SUBJECTS:
-        return _with_cue(head)
+        found = _with_cue(head)
+        if found and found[1].i == head.i and found[2][2] == "act" and _reads_passive(head):
+            return ("patient", *found[1:])  # "Mayor arrested in bribery probe"
+        return found
     if dep in _PASSIVE_SUBJECTS or dep in _OBJECTS:
         found = _lookup_token(head)
         return ("patient", head, found) if found else None
