@@ -135,6 +135,37 @@ def test_model_only_gives_the_condemner_the_mood_which_the_role_rule_corrects():
     assert stance.predict(cases, method="model")["label"].tolist() == ["neutral"]
 
 
+def test_role_rule_yields_where_the_model_is_sure_of_another_label():
+    text = "Critics condemned Ivo Brandt over the merger."
+    cue = stance_roles.role_cue(text, 0, len("Critics"))
+    unsure = {"negative": 0.85, "neutral": 0.14, "positive": 0.01}
+    sure = {"negative": 0.95, "neutral": 0.04, "positive": 0.01}
+    agreeing = {"negative": 0.02, "neutral": 0.97, "positive": 0.01}
+    assert stance_roles.rule_decides(cue, unsure) and stance_roles.rule_decides(cue, agreeing)
+    assert not stance_roles.rule_decides(cue, sure)
+    assert stance_roles.why_the_model_decides(cue, sure) == "the model is 0.95 sure it is negative"
+
+
+def test_role_rule_leaves_weak_praise_to_the_model():
+    text = "Voters elected Dana Reyes as mayor."
+    cue = stance_roles.role_cue(text, text.index("Dana"), text.index(" as"))
+    assert cue is not None and cue["label"] == "positive"  # the parse is read ...
+    assert not stance_roles.rule_decides(cue)  # ... but being elected is not praise
+    strong = "Voters cheered Dana Reyes at the count."
+    assert stance_roles.rule_decides(stance_roles.role_cue(strong, 14, 24))
+
+
+@needs_model
+def test_model_decides_where_it_is_sure_of_the_doer():
+    # The role rule would call the accuser neutral; the sentence plainly does not.
+    text = "Kessler, a disgraced fraudster, falsely accused the judge of treason in a bizarre rant."
+    result = stance.predict(targets((text, "Kessler"), (text, "judge")), method="model")
+    assert result["label"].tolist() == ["negative", "negative"]
+    assert result["decided_by"].tolist() == ["model", "role rule"]
+    reason = stance.explain(text, 0, len("Kessler"), method="model")["reason"].iloc[0]
+    assert "agent of an act (accuse)" in reason and "sure it is negative" in reason
+
+
 ROLE_SENTENCES = REPO / "tests" / "data" / "role_sentences.csv"
 
 
@@ -174,6 +205,8 @@ def test_model_reads_roles_on_the_role_sentences():
         ("The UN imposed sanctions on Eritrea.", "Eritrea", "negative"),
         ("Farmers and truckers slammed the premier.", "truckers", "neutral"),
         ("The coach praised Mina Sato.", "Mina Sato", "positive"),
+        ("Former mayor Owen Pratt arrested in bribery probe", "Owen Pratt", "negative"),
+        ("Novelist Ines Varga accused of plagiarism in new lawsuit", "Ines Varga", "negative"),
     ],
 )
 def test_role_rule_reads_agent_and_patient(text, target, label):

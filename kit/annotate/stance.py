@@ -8,8 +8,10 @@ who condemns. Two methods read a sentence this way:
   training and its measured score; ``train/train_stance.py`` rebuilds it), combined with the
   role rule of :mod:`kit.annotate.stance_roles`: where the dependency parse shows the target as the
   patient of an act ("X condemned *Y*", "*Y* was sued by X"), the agent of a negative act
-  ("*X* condemned Y") or the agent of a negative deed, the rule labels it; elsewhere the
-  model does. The ``decided_by`` column and :func:`explain` say which part decided.
+  ("*X* condemned Y") or the agent of a negative deed, the rule labels it, unless the model
+  is at least ``stance_roles.MODEL_SURE`` (0.92) sure of another label ("*X* falsely accused
+  the judge in a bizarre rant": negative); elsewhere the model does. The ``decided_by``
+  column and :func:`explain` say which part decided.
 - ``"model_only"``: the model without the role rule (it gives the condemner in "X condemned
   Y" the sentence's mood too).
 - ``"lexicon"``: a short hand-made word list (``kit/annotate/stance_lexicon.csv``) and a few
@@ -168,10 +170,10 @@ def predict(
                 f"tokenizers and {MODEL_DIR / 'model.onnx'}); install the kit with its "
                 "dependencies or pass method='lexicon'"
             )
-        result = score_with_model(frame, batch_size=batch_size, progress=progress)
+        result, probabilities = _score(frame, batch_size=batch_size, progress=progress)
         result["decided_by"] = "model"
         if method == "model":
-            result = _apply_role_rule(result)
+            result = _apply_role_rule(result, probabilities)
     else:
         result = frame.copy()
         scores = [
@@ -185,11 +187,12 @@ def predict(
     return result
 
 
-def _apply_role_rule(scored: pd.DataFrame) -> pd.DataFrame:
+def _apply_role_rule(scored: pd.DataFrame, probabilities: np.ndarray) -> pd.DataFrame:
     """Return ``scored`` with the role rule's label and score wherever the rule applies.
 
     Where the parse links the target to an act or deed of the lexicon
-    (:func:`kit.stance_roles.role_cue`) and :func:`kit.stance_roles.rule_decides` says so,
+    (:func:`kit.stance_roles.role_cue`) and :func:`kit.stance_roles.rule_decides` says so
+    (given the model's ``probabilities``, one row per target: negative, neutral, positive),
     the rule decides: ``label`` is the rule's, ``score``
     the cue word's polarity (0 for a neutral agent) and ``decided_by`` is ``"role rule"``.
     """
@@ -199,7 +202,12 @@ def _apply_role_rule(scored: pd.DataFrame) -> pd.DataFrame:
         stance_roles.role_cue(text, int(start), int(end))
         for text, start, end in zip(texts, scored["start"], scored["end"], strict=True)
     ]
-    decided = np.array([stance_roles.rule_decides(cue) for cue in cues])
+    decided = np.array(
+        [
+            stance_roles.rule_decides(cue, dict(zip(LABELS, map(float, row), strict=True)))
+            for cue, row in zip(cues, probabilities, strict=True)
+        ]
+    )
     if not decided.any():
         return scored
     result = scored.copy()
@@ -270,6 +278,20 @@ def score_with_model(
     calibrated on them, reads what it was calibrated on. ``threads`` sets onnxruntime's
     intra-op threads (default: ``$KIT_STANCE_THREADS``, else onnxruntime's choice).
     """
+    return _score(
+        frame, model_dir=model_dir, batch_size=batch_size, progress=progress, threads=threads
+    )[0]
+
+
+def _score(
+    frame: pd.DataFrame,
+    *,
+    model_dir: str | Path = MODEL_DIR,
+    batch_size: int = 1,
+    progress: bool = False,
+    threads: int | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return :func:`score_with_model`'s frame and the model's probabilities (one row each)."""
     logits = model_logits(
         frame, model_dir=model_dir, batch_size=batch_size, progress=progress, threads=threads
     )
@@ -279,7 +301,7 @@ def score_with_model(
     result = frame.copy()
     result["label"] = [LABELS[i] for i in calibrated.argmax(axis=1)]
     result["score"] = (probabilities[:, 2] - probabilities[:, 0]).astype(float)
-    return result
+    return result, probabilities
 
 
 def model_logits(
@@ -342,6 +364,8 @@ def explain(text: str, start: int, end: int, *, method: str | None = None) -> pd
     ``method="model"`` (the default where the model is installed): one row, ``decided_by``
     (``"role rule"`` or ``"model"``), ``label``, ``score``, ``reason`` and, when the role
     rule decided, ``cue`` (the act or deed word), ``role`` (agent, patient) and ``kind``.
+    Where the rule read a role but the model decided, ``reason`` says why (the model was sure
+    of another label, a weak positive cue, the agent of a positive act).
     ``method="lexicon"``: one row per cue word that counted: ``word`` (as written),
     ``start, end``, ``lexicon_word``, ``kind``, ``polarity``, ``negated``, ``weight`` (what it
     adds to the score) and ``reason``; the score is the sum of ``weight``, clipped to [-1, 1].
@@ -367,6 +391,7 @@ def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFr
     row = pd.DataFrame({"text": [text], "start": [start], "end": [end]})
     decided = predict(row, method=method).iloc[0]
     cue = stance_roles.role_cue(text, start, end) if method == "model" else None
+    probabilities = dict(zip(LABELS, map(float, _score(row)[1][0]), strict=True)) if cue else None
     explanation = {
         "decided_by": decided["decided_by"],
         "label": decided["label"],
@@ -380,5 +405,6 @@ def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFr
         explanation |= {"reason": cue["reason"], "cue": cue["cue"], "role": cue["role"],
                         "kind": cue["kind"]}  # fmt: skip
     elif cue is not None:
-        explanation["reason"] += f" ({cue['reason']}: the model decides there)"
+        why = stance_roles.why_the_model_decides(cue, probabilities)
+        explanation["reason"] += f" ({cue['reason']}: the model decides, {why})"
     return pd.DataFrame([explanation])
