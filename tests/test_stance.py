@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import subprocess
@@ -105,6 +106,14 @@ def test_lexicon_file_is_well_formed():
 
 
 REPORTED = "Alice Moreno told reporters that Tom Baker is corrupt."
+
+
+def test_the_shipped_model_fits_the_budget_and_says_how_it_was_made():
+    folder = stance.MODEL_DIR
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert (folder / "model.onnx").stat().st_size == meta["weights_bytes"] <= 40_000_000
+    assert meta["command"].startswith("nice -n 10 .venv/bin/python train/")
+    assert meta["labels"] == list(stance.LABELS)
 
 
 @needs_model
