@@ -5,10 +5,10 @@ how much punctuation, digits and capitals it holds, where it sits on the page, a
 its neighbours), and one learned from words: how often the line's words stand in article text
 rather than around it on the training pages (the model's word table: "said", "because" and
 "jedoch" for, "newsletter", "sitemap" and "Impressum" against; a word the table lacks, as in a
-language the training pages do not hold, counts nothing). Boosted trees turn them into a first score (the line's shape); a second set
-of trees reads each line's score together with its neighbours' scores (an article is a run of
-lines, a menu is a run of lines) and its own shape, and gives the probability that the line is
-article body.
+language the training pages do not hold, counts nothing). Boosted trees turn them into a first
+score (the line's shape); a second set of trees reads each line's score together with its
+neighbours' scores (an article is a run of lines, a menu is a run of lines) and its own shape,
+and gives the probability that the line is article body.
 
 The trees are a JSON table, ``kit/models/lines.json``, made by ``train/train_lines.py`` from
 real pages (labels: which lines an HTML extractor keeps) and read here with numpy only
