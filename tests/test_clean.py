@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import REPO, shared_path
+from inscriptis import get_text
 
-from kit.ingest import body
+from kit.ingest import body, clean
 from kit.ingest.clean import clean_documents, clean_page, count_words, is_sentence, repeated_lines
 from kit.ingest.lines import body_scores, load_model
 
@@ -356,3 +358,17 @@ def test_the_body_runs_back_to_a_lead_sentence_and_on_to_a_closing_one():
     likely = np.array([False, True, False, True, True, False, True, False])
     body.extend_ends(below, page_lines, likely)
     assert below.tolist() == [True, False, False, False, False, False, False, True]
+
+
+def test_the_pattern_prefilters_change_no_answer_on_real_pages():
+    """``PROMPT_KEYS`` and ``NOTICE_KEYS`` only skip lines the patterns cannot match."""
+    folder = shared_path("corpora", "extraction-dev", "html")
+    lines = []
+    for file in sorted(folder.glob("*.html.gz"))[:120]:
+        text = get_text(gzip.decompress(file.read_bytes()).decode("utf-8", "replace"))
+        lines += [line.strip() for line in text.split("\n") if line.strip()]
+    prompts = [line for line in lines if clean.PROMPT.search(line)]
+    notices = [line for line in lines if clean.NOTICE.search(line)]
+    assert len(lines) > 10_000 and len(prompts) > 50 and len(notices) > 20
+    assert all(clean.is_prompt(line) for line in prompts)
+    assert all(clean._holds_any(line, clean.NOTICE_KEYS) for line in notices)
