@@ -177,7 +177,8 @@ def _line_row(line: str, found: list[str]) -> list[float]:
 def line_features(lines: list[str], word_odds: dict[str, float] | None = None) -> np.ndarray:
     """Return the feature matrix (one row per line, ``feature_names()`` columns) of a page.
 
-    ``word_odds``: each word's log-odds of being article text (the model's word table).
+    ``word_odds``: each word's log-odds of being article text (the model's word table; without
+    it the word columns are 0, so score a page with ``LineModel.features``, which passes it).
     """
     count = len(lines)
     if not count:
