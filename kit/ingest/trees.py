@@ -41,7 +41,7 @@ class BoostedTrees:
     leaf: np.ndarray
     depth: int  # the deepest leaf's depth: the walk's number of levels
 
-    def _walk(self, features: np.ndarray, *, width: int | None = None):
+    def _walk(self, features: np.ndarray):
         """Yield (node before, node after) of every (row, tree) at each level of the walk."""
         rows, columns = features.shape
         flat = np.ascontiguousarray(features, dtype=float).ravel()
