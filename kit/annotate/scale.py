@@ -184,7 +184,11 @@ def annotate(
             )
         done_parts = 0
         with bar:
-            for future in as_completed(futures):
+            # On this client's loop: by default as_completed takes the process's default
+            # client, which may be another one (the caller's own, beside a scheduler= given)
+            # and whose loop then makes future.result() fail with "bound to a different
+            # event loop" (dask/distributed#4357).
+            for future in as_completed(futures, loop=client.loop):
                 counts = future.result()
                 done_parts += counts["parts"]
                 bar.set_postfix_str(f"{done_parts}/{len(missing)} parts")

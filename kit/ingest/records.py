@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow.parquet as pq
 
 from kit.errors import ArgumentError, value_invalid_msg
 from kit.ingest.csv_rows import csv_rows, sniff_delimiter
@@ -130,7 +130,8 @@ def _csv_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int,
 def _parquet_records(file: Path, shown: str, log: ProblemLog) -> Iterator[tuple[int, Record]]:
     """Yield ``(-row number, record)`` from a Parquet file."""
     try:
-        table = pd.read_parquet(file)
+        # On this thread, as kit.store.storage.decode does: Arrow's pools can abort at exit.
+        table = pq.ParquetFile(file).read(use_threads=False).to_pandas(use_threads=False)
     except Exception as error:  # pyarrow raises its own error types
         log.add(shown, f"Parquet could not be read ({error})", fix="it was skipped")
         return

@@ -70,7 +70,9 @@ def frame_bytes(
     frame: pd.DataFrame, schema: pa.Schema | None = None, *, row_group_size: int | None = None
 ) -> bytes:
     """Return ``frame`` as the bytes of one Parquet file (zstd), the same for the same frame."""
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), schema=schema, preserve_index=False)
+    table = pa.Table.from_pandas(
+        frame.reset_index(drop=True), schema=schema, preserve_index=False, nthreads=1
+    )
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", row_group_size=row_group_size)
     return sink.getvalue().to_pybytes()
@@ -79,7 +81,21 @@ def frame_bytes(
 def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame:
     """Return the Parquet file at ``path`` as a DataFrame."""
     with filesystem.open(path, "rb") as handle:
-        return pq.read_table(handle).to_pandas()
+        return decode(handle)
+
+
+def decode(source: Any) -> pd.DataFrame:
+    """Return the Parquet file ``source`` (a path, a file object, a buffer) as a DataFrame.
+
+    Decoded on the calling thread. Arrow's thread pools, once started, can abort a process as
+    it exits ("terminate called without an active exception", apache/arrow#34314): a kernel
+    or a script that had read a snapshot then ended with SIGABRT now and then under load. The
+    frames the kit reads are small next to what a second thread would save.
+
+    >>> decode(pa.BufferReader(frame_bytes(pd.DataFrame({"n": [1, 2]})))).n.tolist()
+    [1, 2]
+    """
+    return pq.ParquetFile(source).read(use_threads=False).to_pandas(use_threads=False)
 
 
 # ---- checksums: what the kit reads back from its own files is what it wrote --------------------
@@ -128,7 +144,7 @@ def read_verified(filesystem: fsspec.AbstractFileSystem, path: str, sha256: str)
     if hashlib.sha256(payload).hexdigest() != sha256:
         raise Damaged(path, f"checksum mismatch ({len(payload):,} bytes, not those written)")
     try:
-        return pq.read_table(pa.BufferReader(payload)).to_pandas()
+        return decode(pa.BufferReader(payload))
     except (pa.ArrowException, ValueError, OSError) as error:  # written so by a faulty writer
         raise Damaged(path, f"unreadable Parquet ({error})") from error
 
