@@ -16,6 +16,7 @@ and have the kit and the model installed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -88,6 +89,17 @@ def model_plugin(model: str) -> Any:
             nlp.load_model(model)
 
     return LoadModel()
+
+
+def _quiet_dask_logs() -> None:
+    """Let this process's Dask, Tornado and asyncio loggers show only critical records.
+
+    (Dask's logging config gives some of their children levels of their own: each is set.)
+    """
+    noisy = ("distributed", "tornado", "asyncio")
+    for name in [*noisy, *logging.root.manager.loggerDict]:
+        if name.split(".")[0] in noisy:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _client(scheduler: str | None, n_workers: int | None) -> tuple[Any, Any]:
@@ -194,13 +206,11 @@ def annotate(
                 bar.set_postfix_str(f"{done_parts}/{len(missing)} parts")
                 bar.update(counts["words"])
     except KeyboardInterrupt:
-        # Closing a cluster whose connections the interruption broke logs their errors, with
-        # tracebacks, from Dask, Tornado and asyncio: expected here, and not the user's to read.
-        # (Dask's logging config gives some of their children levels of their own: each is set.)
-        noisy = ("distributed", "tornado", "asyncio")
-        for name in [*noisy, *logging.root.manager.loggerDict]:
-            if name.split(".")[0] in noisy:
-                logging.getLogger(name).setLevel(logging.CRITICAL)
+        # Closing a cluster mid-run logs errors with tracebacks, here and in the workers (a
+        # heartbeat that finds the scheduler gone): expected, and not the user's to read.
+        _quiet_dask_logs()
+        with contextlib.suppress(Exception):
+            client.run(_quiet_dask_logs)
         if progress:
             print(
                 "interrupted: finished parts are in the store; run again to annotate the rest",
