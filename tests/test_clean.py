@@ -372,3 +372,55 @@ def test_the_pattern_prefilters_change_no_answer_on_real_pages():
     assert len(lines) > 10_000 and len(prompts) > 50 and len(notices) > 20
     assert all(clean.is_prompt(line) for line in prompts)
     assert all(clean._holds_any(line, clean.NOTICE_KEYS) for line in notices)
+
+
+# An article with a "Most Read" box inside it (seen on real news pages: the body of one held-out
+# page of extraction-dev went on for twenty paragraphs below such a box).
+MOST_READ_BEFORE = [
+    *BOX_PAGE_BODY,
+    *BOX_PAGE_AFTER,
+    "The closure is the longest on the line since it was electrified, and the unions said they "
+    "had been told that no jobs would be lost while the trains are not running.",
+    "Bus drivers from three neighbouring towns will be lent to the operator for the six weeks, "
+    "and the buses will stop outside each of the stations that the trains now serve.",
+]
+MOST_READ_AFTER = [
+    "Engineers will work through the night on most days, the ministry said, so that the "
+    "railway can reopen before the summer timetable begins in the second week of June.",
+    "Residents near the estuary were told to expect noise from the piling work, and the council "
+    "has offered to pay for hotel rooms on the nights when it is loudest.",
+    "A spokesperson for the operator said the bridge had been safe throughout and that the "
+    "speed limit would be lifted as soon as the new piers had been tested.",
+    "The bridge was built in the 1880s and carries the only railway across the estuary, so "
+    "freight trains will also have to run the long way round through the hills.",
+    "Two freight companies said that the detour would add a day to some deliveries, and one of "
+    "them asked the ministry to cover the cost of the extra fuel and the drivers' hours.",
+]
+MOST_READ_PAGE = "\n".join(
+    ["Home", "News", "Transport", "Coastal railway to close for bridge repairs"]
+    + MOST_READ_BEFORE
+    + ["Most Read", "Ferry fares rise again", "Anna Berg", "New tram line opens", "Tom Ruiz"]
+    + [*MOST_READ_AFTER, "Contact us", "Privacy policy", "Terms of use"]
+)
+
+
+def test_a_most_read_box_inside_the_body_cuts_only_itself_when_the_body_goes_on_below_it():
+    text, dropped, _ = clean_page(MOST_READ_PAGE)
+    kept = text.split("\n\n")
+    assert all(line in kept for line in MOST_READ_BEFORE + MOST_READ_AFTER)
+    reasons = {row["text"]: row["reason"] for row in dropped}
+    assert reasons["Most Read"].startswith("box of links")
+    assert not {"Ferry fares rise again", "Anna Berg", "Contact us"} & set(kept)
+
+
+def test_below_a_most_read_marker_one_sentence_is_not_enough_to_go_on():
+    page = "\n".join(
+        ["Home", "News", "Coastal railway to close for bridge repairs"]
+        + MOST_READ_BEFORE
+        + ["Most Read", "Ferry fares rise again", "Anna Berg", MOST_READ_AFTER[2], "Tom Ruiz"]
+        + ["Contact us", "Privacy policy", "Terms of use"]
+    )
+    text, dropped, _ = clean_page(page)
+    assert text.split("\n\n") == MOST_READ_BEFORE
+    reasons = {row["text"]: row["reason"] for row in dropped}
+    assert reasons[MOST_READ_AFTER[2]].startswith("after the article's end (footer from line")
