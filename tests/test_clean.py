@@ -303,15 +303,6 @@ BOX_PAGE = "\n".join(
 )
 
 
-def test_a_box_of_related_links_inside_the_body_cuts_only_itself():
-    text, dropped, _ = clean_page(BOX_PAGE)
-    kept = text.split("\n\n")
-    assert all(line in kept for line in BOX_PAGE_BODY + BOX_PAGE_AFTER)
-    reasons = {row["text"]: row["reason"] for row in dropped}
-    assert reasons["Related"].startswith("box of links")
-    assert not {"Ferry fares rise again", "Contact us"} & set(kept)
-
-
 def test_a_page_where_the_model_is_unsure_of_every_line_keeps_its_likeliest_lines():
     shipped = load_model()
     lowered = replace(shipped.context, baseline=shipped.context.baseline - 5)
@@ -404,13 +395,21 @@ MOST_READ_PAGE = "\n".join(
 )
 
 
-def test_a_most_read_box_inside_the_body_cuts_only_itself_when_the_body_goes_on_below_it():
-    text, dropped, _ = clean_page(MOST_READ_PAGE)
+@pytest.mark.parametrize(
+    ("page", "body_lines", "marker"),
+    [
+        (BOX_PAGE, BOX_PAGE_BODY + BOX_PAGE_AFTER, "Related"),
+        (MOST_READ_PAGE, MOST_READ_BEFORE + MOST_READ_AFTER, "Most Read"),
+    ],
+    ids=["related", "most read"],
+)
+def test_a_box_of_links_inside_the_body_cuts_only_itself(page, body_lines, marker):
+    text, dropped, _ = clean_page(page)
     kept = text.split("\n\n")
-    assert all(line in kept for line in MOST_READ_BEFORE + MOST_READ_AFTER)
+    assert all(line in kept for line in body_lines)
     reasons = {row["text"]: row["reason"] for row in dropped}
-    assert reasons["Most Read"].startswith("box of links")
-    assert not {"Ferry fares rise again", "Anna Berg", "Contact us"} & set(kept)
+    assert reasons[marker].startswith("box of links")
+    assert not {"Ferry fares rise again", "Contact us"} & set(kept)
 
 
 def test_below_a_most_read_marker_one_sentence_is_not_enough_to_go_on():
