@@ -355,11 +355,7 @@ def clean_page(
             reasons[i] = box_reason
             continue
         if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
-            resume = (
-                body.box_end(lines, filled, i, body_score, footer=not BOX.match(line))
-                if body_score or BOX.match(line)
-                else None
-            )
+            resume = body.box_end(lines, filled, i, body_score, footer=not BOX.match(line))
             if resume is not None:
                 box_end = resume
                 box_reason = (
