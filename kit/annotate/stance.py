@@ -197,6 +197,11 @@ def _model_decisions(
     return result, probabilities
 
 
+def _by_label(probabilities: np.ndarray) -> dict[str, float]:
+    """Return one target's model probabilities as ``{label: probability}``."""
+    return dict(zip(LABELS, map(float, probabilities), strict=True))
+
+
 def _apply_role_rule(scored: pd.DataFrame, probabilities: np.ndarray) -> pd.DataFrame:
     """Return ``scored`` with the role rule's label and score wherever the rule applies.
 
@@ -214,7 +219,7 @@ def _apply_role_rule(scored: pd.DataFrame, probabilities: np.ndarray) -> pd.Data
     ]
     decided = np.array(
         [
-            stance_roles.rule_decides(cue, dict(zip(LABELS, map(float, row), strict=True)))
+            stance_roles.rule_decides(cue, _by_label(row))
             for cue, row in zip(cues, probabilities, strict=True)
         ]
     )
@@ -409,8 +414,6 @@ def _explain_decision(text: str, start: int, end: int, method: str) -> pd.DataFr
         explanation |= {"reason": cue["reason"], "cue": cue["cue"], "role": cue["role"],
                         "kind": cue["kind"]}  # fmt: skip
     elif cue is not None:
-        why = stance_roles.why_the_model_decides(
-            cue, dict(zip(LABELS, map(float, probabilities[0]), strict=True))
-        )
+        why = stance_roles.why_the_model_decides(cue, _by_label(probabilities[0]))
         explanation["reason"] += f" ({cue['reason']}: the model decides, {why})"
     return pd.DataFrame([explanation])
