@@ -423,3 +423,62 @@ def test_below_a_most_read_marker_one_sentence_is_not_enough_to_go_on():
     assert text.split("\n\n") == MOST_READ_BEFORE
     reasons = {row["text"]: row["reason"] for row in dropped}
     assert reasons[MOST_READ_AFTER[2]].startswith("after the article's end (footer from line")
+
+
+BIOGRAPHY = (
+    "Anna Berg is a transport correspondent for the Coastal Herald. She has covered railways "
+    "and ports since 2015."
+)
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [[BIOGRAPHY], ["About the author", BIOGRAPHY], ["About Anna Berg", BIOGRAPHY, "Email"]],
+    ids=["last line", "below an about-the-author heading", "below an about-her heading"],
+)
+def test_the_authors_biography_below_the_article_is_dropped(ending):
+    page = "\n".join(
+        ["Home", "News", "Coastal railway to close for bridge repairs"]
+        + MOST_READ_BEFORE
+        + MOST_READ_AFTER
+        + ending
+        + ["Contact us", "Privacy policy"]
+    )
+    text, dropped, _ = clean_page(page)
+    assert text.split("\n\n") == MOST_READ_BEFORE + MOST_READ_AFTER
+    reasons = {row["text"]: row["reason"] for row in dropped}
+    assert "biography" in reasons[BIOGRAPHY] or reasons[BIOGRAPHY].startswith("after the article")
+
+
+def test_a_last_sentence_about_someone_in_the_story_is_kept():
+    """Only a last line that opens with a name and says what the person is counts as a
+    biography; a closing sentence about the story's people is body."""
+    closing = (
+        "Anna Berg, who chairs the residents' group, said the council is a long way from "
+        "agreeing on the money."
+    )
+    page = "\n".join(["Coastal railway to close"] + MOST_READ_BEFORE + [closing])
+    text, _, _ = clean_page(page)
+    assert text.split("\n\n") == MOST_READ_BEFORE + [closing]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Previous article Ferry fares rise again",
+        "Next post New tram line opens",
+        "Click to share on Facebook (Opens in new window)",
+        "Advertisement:",
+        "Explore further",
+        "You are here:",
+        "The bridge at low tide\nPhoto by Tom Ruiz",
+    ],
+    ids=["previous", "next", "share", "advertisement", "explore", "you are here", "photo by"],
+)
+def test_navigation_and_credits_between_paragraphs_are_dropped(line):
+    page = "\n".join(
+        ["Coastal railway to close", *MOST_READ_BEFORE[:3], line, *MOST_READ_BEFORE[3:]]
+    )
+    text, dropped, _ = clean_page(page)
+    assert text.split("\n\n") == MOST_READ_BEFORE
+    assert set(line.split("\n")) <= {row["text"] for row in dropped}

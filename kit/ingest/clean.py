@@ -22,7 +22,10 @@ the extractor could not find; a record's text skips rule 2), in this order:
 8. lines that are not sentences, when the model is not sure they are body;
 9. context rules: a short sentence right below a caption head that names the same people is its
    caption, a line just above a credit is a caption, a line between two captions is a caption,
-   and a line between two prompts belongs to the prompt block.
+   and a line between two prompts belongs to the prompt block;
+10. the author's biography: an "About the author" (or "About Jane Roe", "Written by …")
+   heading below most of the body ends the article as a footer marker does, and a last line
+   that names someone and says what they are ("Jane Roe is a senior writer for …") is dropped.
 
 For trafilatura's text of an HTML page (``kind`` "html") only what the extractor demonstrably
 misses is dropped: lines repeated on many pages of the outlet, short prompts and site notices
@@ -82,7 +85,9 @@ PROMPT = re.compile(
     r"\benter your email|\bemail address\b|\bindicates required\b|\bsuccessful+y subscribed|"
     r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
     r"\baudio is (created|generated)\b|\blisten to this article\b|^\d+ min read$|"
-    r"^story continued below$|^advertisement$|\bclick here\b|^share (this|on)\b|"
+    r"^story continued below$|^advertisement:?$|\bclick here\b|^share (this|on)\b|"
+    r"^(previous|next) (article|post|story)\b|\(opens in (a )?new (window|tab)\)|"
+    r"^explore further$|^view the (discussion|comments)\b|^you are here:?$|"
     r"^follow us\b|\bsupport (our|independent) journalism\b|\bstand behind\b.*\bjournalism\b)",
     re.IGNORECASE,
 )
@@ -92,7 +97,7 @@ PROMPT_KEYS = (
     "subscri", "newsletter", "sign", "paywall", "donat", "help", "become a", "members", "email",
     "indicates required", "successful", "skip to", "edit post", "audio is", "listen to this",
     "min read", "story continued", "advertisement", "click here", "share", "follow us",
-    "journalism",
+    "journalism", "previous", "next", "opens in", "explore further", "view the", "you are here",
 )  # fmt: skip
 # Site notices: the site speaking to its reader (sign up, follow us on, download our app, send
 # us a letter) or about itself (copyright, advertiser disclosures). Reporters rarely write these
@@ -132,7 +137,8 @@ NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
 QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
 CREDIT = re.compile(
     r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
-    r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
+    r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/|"
+    r"^(photo(graph)?|image|illustration) by\b)",
     re.IGNORECASE,
 )
 CAPTION_MARKER = re.compile(r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|\bpictured\b")
@@ -149,6 +155,14 @@ PARAGRAPH_WORDS = 40
 # In an extractor's text, a prompt is a short line of its own ("Sign up for our newsletter").
 PROMPT_WORDS = 12
 NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
+# The author's biography below an article (English phrasing; other languages keep these lines).
+PERSON = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+AUTHOR_HEADING = re.compile(rf"^(?:About the authors?|About {PERSON}|Written by .+)$")
+BIOGRAPHY = re.compile(
+    rf"^{PERSON} (?:(?:is|was) (?:a|an|the|also) |"
+    rf"has (?:worked|been|written|covered|reported) |writes |covers |reports )"
+)
+BIOGRAPHY_WORDS = 100  # a longer last line is a paragraph of the story
 
 
 @dataclass
@@ -344,7 +358,8 @@ def clean_page(
         line = lines[i].strip()
         # A footer marker the model already dropped still ends the article (or its box).
         by_model = i in reasons and reasons[i].startswith(MODEL_REASON)
-        if i in reasons and not (by_model and FOOTER.match(line)):
+        footer = FOOTER.match(line) or AUTHOR_HEADING.match(line)
+        if i in reasons and not (by_model and footer):
             if by_model and i in near_body:
                 # Beside the body, a line the rules can name (a credit, a signature) gets their
                 # reason: the audit reads better and the context rules see it (a caption sits
@@ -354,7 +369,7 @@ def clean_page(
         if i < box_end:
             reasons[i] = box_reason
             continue
-        if FOOTER.match(line) and words_above > (0.5 * total_words if use_model else 0):
+        if footer and words_above > (0.5 * total_words if use_model else 0):
             resume = body.box_end(lines, filled, i, body_score, footer=not BOX.match(line))
             if resume is not None:
                 box_end = resume
@@ -380,7 +395,17 @@ def clean_page(
     _apply_context(lines, reasons)
     if body_score:
         body.trim_edges(lines, filled, reasons, body_score)
+    _drop_biography(lines, filled, reasons)
     return _result(lines, reasons, header)
+
+
+def _drop_biography(lines: list[str], filled: list[int], reasons: dict[int, str]) -> None:
+    """Drop the article's last line if it is its author's biography ("Jane Roe is a …")."""
+    kept = [i for i in filled if i not in reasons]
+    if len(kept) > 1:
+        last = lines[kept[-1]].strip()
+        if BIOGRAPHY.match(last) and count_words(last) <= BIOGRAPHY_WORDS:
+            reasons[kept[-1]] = "the author's biography (the article's last line)"
 
 
 def _near(filled: list[int], kept: dict[int, int], reach: int = 2) -> set[int]:
