@@ -4,7 +4,9 @@ Reads the article bodies of ``../shared`` (allsides, BASIL, PerSenT dev, NewsMTS
 line and prints, per corpus, how many lines there are and how many the site-notice rule
 flags, then the distinct flagged lines (most frequent first) for a person to read: each
 should be a sign-up, follow-us, copyright or disclosure line that the scrape kept, not a
-story sentence.
+story sentence. Then the same for the biography rule (``kit.ingest.clean.BIOGRAPHY``) on the
+last paragraph of each allsides and PerSenT article: each flagged one should be the author's
+biography (or the outlet's), not the story's last sentence.
 
 Run: ``.venv/bin/python bench/site_notices.py [--show 60]``.
 """
@@ -19,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from kit.ingest.clean import site_notice
+from kit.ingest.clean import BIOGRAPHY, BIOGRAPHY_WORDS, count_words, site_notice
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -48,6 +50,20 @@ def body_lines() -> Iterator[tuple[str, str]]:
             yield "newsmtsc", json.loads(line)["sentence_normalized"]
 
 
+def last_paragraphs() -> Iterator[tuple[str, str]]:
+    """Yield (corpus, paragraph) for the last paragraph of each allsides and PerSenT article."""
+    for line in (SHARED / "corpora/allsides/random_sample_2000.jsonl").open(encoding="utf-8"):
+        parts = (json.loads(line).get("content_original") or "").strip().split("\n")
+        if parts[-1].strip():
+            yield "allsides", parts[-1].strip()
+    csv.field_size_limit(sys.maxsize)
+    with (SHARED / "stance/persent/dev.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            parts = row["DOCUMENT"].strip().split("\n")
+            if parts[-1].strip():
+                yield "persent", parts[-1].strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", type=int, default=60, help="distinct flagged lines to print")
@@ -63,6 +79,15 @@ def main() -> None:
     print(f"{'all':<10} {sum(lines.values()):>7,} lines, {sum(flagged.values()):>4} site notices\n")
     for text, count in seen.most_common(options.show):
         print(f"{count:>4}  {text}")
+    endings = list(last_paragraphs())
+    biographies = [
+        (corpus, text)
+        for corpus, text in endings
+        if BIOGRAPHY.match(text) and count_words(text) <= BIOGRAPHY_WORDS
+    ]
+    print(f"\n{len(endings):,} last paragraphs, {len(biographies)} read as a biography:")
+    for corpus, text in biographies[: options.show]:
+        print(f"  {corpus} | {text[:160]!r}")
 
 
 if __name__ == "__main__":

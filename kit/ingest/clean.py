@@ -156,7 +156,11 @@ PARAGRAPH_WORDS = 40
 PROMPT_WORDS = 12
 NAME_TOKEN = re.compile(r"\b[A-Z][a-z]+\b")
 # The author's biography below an article (English phrasing; other languages keep these lines).
-PERSON = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+# A person's name: two to four capitalised words, not opening with a pronoun or an article.
+PERSON = (
+    r"(?!(?:The|This|That|These|Those|It|He|She|They|We|There|Our|His|Her|Its|Their|A|An) )"
+    r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}"
+)
 AUTHOR_HEADING = re.compile(rf"^(?:About the authors?|About {PERSON}|Written by .+)$")
 BIOGRAPHY = re.compile(
     rf"^{PERSON} (?:(?:is|was) (?:a|an|the|also) |"
