@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -86,8 +87,28 @@ class StanceClassifier(nn.Module):
         return self.head(self.dropout(pooled))
 
 
-def encode(tokenizer: Tokenizer, examples: list[tuple[str, str, int]]) -> dict[str, torch.Tensor]:
-    """Return padded ``input_ids, attention_mask, token_type_ids, labels`` tensors."""
+def read_soft_labels(path: Path, gold_weight: float) -> list[tuple[str, str, list[float]]]:
+    """Return ``(marked sentence, target, label probabilities)`` from ``teach_stance.py label``.
+
+    A target with a gold label learns ``gold_weight`` of it and the rest from the teacher; an
+    unlabelled (transfer) target learns the teacher's probabilities alone.
+    """
+    examples = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            target = np.array(row["teacher"], dtype=np.float64)
+            if row["gold"] is not None:
+                target = (1 - gold_weight) * target + gold_weight * np.eye(len(LABELS))[row["gold"]]
+            examples.append((row["marked"], row["target"], (target / target.sum()).tolist()))
+    return examples
+
+
+def encode(tokenizer: Tokenizer, examples: list[tuple[str, str, Any]]) -> dict[str, torch.Tensor]:
+    """Return padded ``input_ids, attention_mask, token_type_ids, labels`` tensors.
+
+    A label is an index, or a list of label probabilities (distillation's soft labels).
+    """
     encodings = tokenizer.encode_batch([(marked, mention) for marked, mention, _ in examples])
     return {
         "input_ids": torch.tensor([e.ids for e in encodings]),
@@ -236,9 +257,15 @@ def ship(
 def _run_key(args: argparse.Namespace) -> dict:
     """Return the arguments that must match for a checkpoint to be resumed."""
     keep = ("epochs", "seed", "batch_size", "lr", "max_length", "limit", "class_weights")
-    return {name: getattr(args, name) for name in keep} | {
-        "train_word_embeddings": args.train_word_embeddings
-    }
+    return (
+        {name: getattr(args, name) for name in keep}
+        | {"train_word_embeddings": args.train_word_embeddings}
+        | (
+            {"soft_labels": str(args.soft_labels), "gold_weight": args.gold_weight}
+            if args.soft_labels
+            else {}
+        )
+    )
 
 
 def _load_for_export(
@@ -300,6 +327,19 @@ def main(argv: list[str] | None = None) -> None:
         "epochN.pt to ship the best finished epoch of a run cut short)",
     )
     parser.add_argument(
+        "--soft-labels",
+        type=Path,
+        default=None,
+        help="distil: train on the teacher's probabilities written by teach_stance.py label "
+        "(NewsMTSC train with its gold labels, and unlabelled targets) instead of train.jsonl",
+    )
+    parser.add_argument(
+        "--gold-weight",
+        type=float,
+        default=0.5,
+        help="with --soft-labels: the gold label's share of a labelled target's training label",
+    )
+    parser.add_argument(
         "--train-word-embeddings",
         action="store_true",
         help="also fine-tune the 30k-word embedding table (slower; frozen by default)",
@@ -315,7 +355,10 @@ def main(argv: list[str] | None = None) -> None:
     tokenizer.enable_truncation(max_length=args.max_length, strategy="only_first")
 
     data_dir = args.shared / "stance" / "newsmtsc"
-    train = read_targets(data_dir / "train.jsonl", args.limit)
+    if args.soft_labels:
+        train = read_soft_labels(args.soft_labels, args.gold_weight)[: args.limit]
+    else:
+        train = read_targets(data_dir / "train.jsonl", args.limit)
     dev_rw = read_targets(data_dir / "dev_rw.jsonl", args.limit)
     print(f"train targets: {len(train)}, dev_rw targets: {len(dev_rw)}", flush=True)
 
@@ -352,7 +395,13 @@ def main(argv: list[str] | None = None) -> None:
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_linear_decay)
     if args.class_weights:
-        counts = np.bincount([label for _, _, label in train], minlength=len(LABELS))
+        counts = np.sum(
+            [
+                np.eye(len(LABELS))[label] if isinstance(label, int) else label
+                for _, _, label in train
+            ],
+            axis=0,
+        )
         weights = torch.tensor(counts.sum() / (len(LABELS) * counts), dtype=torch.float32)
         print(f"class weights: {weights.tolist()}", flush=True)
         loss_fn = nn.CrossEntropyLoss(weight=weights)
@@ -459,7 +508,15 @@ def main(argv: list[str] | None = None) -> None:
             "command": "nice -n 10 .venv/bin/python train/train_stance.py "
             + " ".join(argv if argv is not None else sys.argv[1:]),
             "training_seconds": None if training_seconds is None else round(training_seconds),
-        },
+        }
+        | (
+            {
+                "distillation": "soft labels from train/teach_stance.py (an all-mpnet-base-v2 "
+                f"teacher): NewsMTSC train, gold weight {args.gold_weight}, and unlabelled targets"
+            }
+            if args.soft_labels
+            else {}
+        ),
         args.limit,
     )
 

@@ -97,7 +97,8 @@ PROMPT_KEYS = (
     "subscri", "newsletter", "sign", "paywall", "donat", "help", "become a", "members", "email",
     "indicates required", "successful", "skip to", "edit post", "audio is", "listen to this",
     "min read", "story continued", "advertisement", "click here", "share", "follow us",
-    "journalism", "previous", "next", "opens in", "explore further", "view the", "you are here",
+    "journalism", "previous article", "previous post", "previous story", "next article",
+    "next post", "next story", "opens in", "explore further", "view the", "you are here",
 )  # fmt: skip
 # Site notices: the site speaking to its reader (sign up, follow us on, download our app, send
 # us a letter) or about itself (copyright, advertiser disclosures). Reporters rarely write these
