@@ -138,10 +138,10 @@ NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
 QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
 CREDIT = re.compile(
     r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
-    r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/|"
-    r"^(photo(graph)?|image|illustration) by\b)",
+    r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
     re.IGNORECASE,
 )
+CREDIT_BY = re.compile(r"(photo(graph)?|image|illustration) by\b", re.IGNORECASE)  # at the start
 CAPTION_MARKER = re.compile(r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|\bpictured\b")
 CREDIT_IN_PARENS = re.compile(
     r"\(([^()]*(/|photo by|getty|reuters|afp|ap photo)[^()]*)\)\s*$", re.IGNORECASE
@@ -273,7 +273,8 @@ def _line_reason(line: str) -> str | None:
         return "signature"
     if CREDIT_IN_PARENS.search(line) or CAPTION_MARKER.search(line):
         return "photo caption"
-    if CREDIT.search(line) and count_words(line) <= 8 and not line.endswith("."):
+    credit = CREDIT_BY.match(line) or CREDIT.search(line)
+    if credit and count_words(line) <= 8 and not line.endswith("."):
         return "photo credit"
     return None
 
@@ -363,8 +364,7 @@ def clean_page(
         line = lines[i].strip()
         # A footer marker the model already dropped still ends the article (or its box).
         by_model = i in reasons and reasons[i].startswith(MODEL_REASON)
-        footer = FOOTER.match(line) or AUTHOR_HEADING.match(line)
-        if i in reasons and not (by_model and footer):
+        if i in reasons and not (by_model and _is_footer(line)):
             if by_model and i in near_body:
                 # Beside the body, a line the rules can name (a credit, a signature) gets their
                 # reason: the audit reads better and the context rules see it (a caption sits
@@ -374,7 +374,7 @@ def clean_page(
         if i < box_end:
             reasons[i] = box_reason
             continue
-        if footer and words_above > (0.5 * total_words if use_model else 0):
+        if _is_footer(line) and words_above > (0.5 * total_words if use_model else 0):
             resume = body.box_end(lines, filled, i, body_score, footer=not BOX.match(line))
             if resume is not None:
                 box_end = resume
@@ -402,6 +402,14 @@ def clean_page(
         body.trim_edges(lines, filled, reasons, body_score)
     _drop_biography(lines, filled, reasons)
     return _result(lines, reasons, header)
+
+
+def _is_footer(line: str) -> bool:
+    """Return True for a footer marker ("Most Read") or an author heading ("About the author")."""
+    return bool(
+        FOOTER.match(line)
+        or (line.startswith(("About ", "Written ")) and AUTHOR_HEADING.match(line))
+    )
 
 
 def _drop_biography(lines: list[str], filled: list[int], reasons: dict[int, str]) -> None:
