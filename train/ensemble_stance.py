@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--members", type=Path, nargs="+", required=True)
     parser.add_argument("--out", type=Path, default=REPO.parent / "kit" / "models" / "stance")
     parser.add_argument("--command", action="append", default=[], help="a member run's command")
+    parser.add_argument(
+        "--distillation", default=None, help="how the members' soft labels were made, if they were"
+    )
     args = parser.parse_args(argv)
 
     ensemble = StanceEnsemble([load_member(path) for path in args.members]).eval()
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
             "members": [str(path.name) for path in args.members],
             "member_commands": args.command,
             "word_embeddings": "frozen (shared by the members)",
+            **({"distillation": args.distillation} if args.distillation else {}),
             "command": "nice -n 10 .venv/bin/python train/ensemble_stance.py "
             + " ".join(argv if argv is not None else sys.argv[1:]),
         },
