@@ -138,8 +138,10 @@ def test_model_condemner_is_not_negative():
 
 @needs_model
 def test_model_only_gives_the_condemner_the_mood_which_the_role_rule_corrects():
-    # Why the rule exists: the bare model labels the condemner negative.
-    cases = targets(("Opponents accused the mayor of wasting funds.", "Opponents"))
+    # Why the rule exists: the bare model labels the doer of a negative act negative. (The
+    # undistilled model did so for "Opponents accused the mayor of wasting funds." as well;
+    # the distilled one gets that one right on its own.)
+    cases = targets(("The board fired Alan Crest after the scandal.", "board"))
     assert stance.predict(cases, method="model_only")["label"].tolist() == ["negative"]
     assert stance.predict(cases, method="model")["label"].tolist() == ["neutral"]
 
@@ -198,9 +200,11 @@ def test_role_sentence_set_is_well_formed():
 @needs_model
 def test_model_reads_roles_on_the_role_sentences():
     cases = role_targets()
-    result = stance.predict(cases, method="model")
-    assert (result["label"] == cases["gold"]).mean() >= 0.85
-    assert (stance.predict(cases, method="model_only")["label"] == cases["gold"]).mean() < 0.7
+    right = (stance.predict(cases, method="model")["label"] == cases["gold"]).mean()
+    right_alone = (stance.predict(cases, method="model_only")["label"] == cases["gold"]).mean()
+    assert right >= 0.85
+    # The rule reads what the model misses (the model alone: 60% before distillation, 87% now).
+    assert right > right_alone
 
 
 @pytest.mark.parametrize(

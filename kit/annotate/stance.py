@@ -3,17 +3,18 @@
 In "Smith condemned Jones" the sentence is negative, but only towards Jones; Smith is the one
 who condemns. Two methods read a sentence this way:
 
-- ``"model"`` (default): all-MiniLM-L6-v2 fine-tuned on NewsMTSC, shipped as an int8 ONNX
-  file in ``kit/models/stance/`` and run with onnxruntime (see ``meta.json`` there for its
-  training and its measured score; ``train/train_stance.py`` rebuilds it), combined with the
+- ``"model"`` (default): all-MiniLM-L6-v2 fine-tuned on NewsMTSC (two runs averaged, each
+  distilled from a larger fine-tuned model), shipped as an int8 ONNX file in
+  ``kit/models/stance/`` and run with onnxruntime (see ``meta.json`` there for its training
+  and its measured score; ``train/`` rebuilds it, README says how), combined with the
   role rule of :mod:`kit.annotate.stance_roles`: where the dependency parse shows the target as the
   patient of an act ("X condemned *Y*", "*Y* was sued by X"), the agent of a negative act
   ("*X* condemned Y") or the agent of a negative deed, the rule labels it, unless the model
   is at least ``stance_roles.MODEL_SURE`` (0.92) sure of another label ("*X* falsely accused
   the judge in a bizarre rant": negative); elsewhere the model does. The ``decided_by``
   column and :func:`explain` say which part decided.
-- ``"model_only"``: the model without the role rule (it gives the condemner in "X condemned
-  Y" the sentence's mood too).
+- ``"model_only"``: the model without the role rule (it gives the doer of a negative act, as
+  in "The board fired Crest", the sentence's mood more often).
 - ``"lexicon"``: a short hand-made word list (``kit/annotate/stance_lexicon.csv``) and a few
   rules about where a cue word stands relative to the target. Weaker, but every decision can
   be shown with :func:`explain`.
