@@ -309,7 +309,10 @@ def main(argv: list[str] | None = None) -> None:
         "--out", type=Path, default=REPO / "artifacts" / "stance-soft-labels.jsonl"
     )
     args = parser.parse_args(argv)
-    train(args) if args.command == "train" else label(args)
+    if args.command == "train":
+        train(args)
+    else:
+        label(args)
 
 
 if __name__ == "__main__":
