@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kit.errors import KitError, input_msg
+from kit.ingest.records import read_parquet
 
 
 def location(root: str | Path) -> tuple[fsspec.AbstractFileSystem, str]:
@@ -81,21 +82,7 @@ def frame_bytes(
 def read_table(filesystem: fsspec.AbstractFileSystem, path: str) -> pd.DataFrame:
     """Return the Parquet file at ``path`` as a DataFrame."""
     with filesystem.open(path, "rb") as handle:
-        return decode(handle)
-
-
-def decode(source: Any) -> pd.DataFrame:
-    """Return the Parquet file ``source`` (a path, a file object, a buffer) as a DataFrame.
-
-    Decoded on the calling thread. Arrow's thread pools, once started, can abort a process as
-    it exits ("terminate called without an active exception", apache/arrow#34314): a kernel
-    or a script that had read a snapshot then ended with SIGABRT now and then under load. It
-    costs little: a million rows of four columns decode in 37 ms here, 25 ms with the pools.
-
-    >>> decode(pa.BufferReader(frame_bytes(pd.DataFrame({"n": [1, 2]})))).n.tolist()
-    [1, 2]
-    """
-    return pq.ParquetFile(source).read(use_threads=False).to_pandas(use_threads=False)
+        return read_parquet(handle)
 
 
 # ---- checksums: what the kit reads back from its own files is what it wrote --------------------
@@ -144,7 +131,7 @@ def read_verified(filesystem: fsspec.AbstractFileSystem, path: str, sha256: str)
     if hashlib.sha256(payload).hexdigest() != sha256:
         raise Damaged(path, f"checksum mismatch ({len(payload):,} bytes, not those written)")
     try:
-        return decode(pa.BufferReader(payload))
+        return read_parquet(pa.BufferReader(payload))
     except (pa.ArrowException, ValueError, OSError) as error:  # written so by a faulty writer
         raise Damaged(path, f"unreadable Parquet ({error})") from error
 
