@@ -433,8 +433,13 @@ BIOGRAPHY = (
 
 @pytest.mark.parametrize(
     "ending",
-    [[BIOGRAPHY], ["About the author", BIOGRAPHY], ["About Anna Berg", BIOGRAPHY, "Email"]],
-    ids=["last line", "below an about-the-author heading", "below an about-her heading"],
+    [
+        [BIOGRAPHY],
+        ["About the author", BIOGRAPHY],
+        ["About Anna Berg", BIOGRAPHY, "Email"],
+        ["Written by Anna Berg", BIOGRAPHY, "Share this article"],
+    ],
+    ids=["last line", "about the author", "about her", "written by"],
 )
 def test_the_authors_biography_below_the_article_is_dropped(ending):
     page = "\n".join(

@@ -412,13 +412,20 @@ def _is_footer(line: str) -> bool:
     )
 
 
+def is_biography(line: str) -> bool:
+    """Return True when ``line``, an article's last, reads as its author's biography.
+
+    >>> is_biography("Jane Roe is a senior writer for the Herald."), is_biography("He is a liar.")
+    (True, False)
+    """
+    return bool(BIOGRAPHY.match(line)) and count_words(line) <= BIOGRAPHY_WORDS
+
+
 def _drop_biography(lines: list[str], filled: list[int], reasons: dict[int, str]) -> None:
     """Drop the article's last line if it is its author's biography ("Jane Roe is a …")."""
     kept = [i for i in filled if i not in reasons]
-    if len(kept) > 1:
-        last = lines[kept[-1]].strip()
-        if BIOGRAPHY.match(last) and count_words(last) <= BIOGRAPHY_WORDS:
-            reasons[kept[-1]] = "the author's biography (the article's last line)"
+    if len(kept) > 1 and is_biography(lines[kept[-1]].strip()):
+        reasons[kept[-1]] = "the author's biography (the article's last line)"
 
 
 def _near(filled: list[int], kept: dict[int, int], reach: int = 2) -> set[int]:
