@@ -49,6 +49,7 @@ from train.train_stance import (  # noqa: E402
     batches_by_length,
     class_weights,
     macro_f1,
+    pooled_view,
     read_targets,
     warmup_then_linear_decay,
 )
@@ -107,7 +108,7 @@ def encode(tokenizer: Tokenizer, examples: list) -> tuple[torch.Tensor, ...]:
 
 
 class Teacher(nn.Module):
-    """Return three stance logits from MPNet: [CLS], the mean of all tokens, the target's mean."""
+    """Return three stance logits from MPNet, pooled as the student pools (``pooled_view``)."""
 
     def __init__(self, folder: Path) -> None:
         from transformers import MPNetModel
@@ -121,11 +122,7 @@ class Teacher(nn.Module):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, target_mask: torch.Tensor
     ) -> torch.Tensor:
         hidden = self.enc(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).float()
-        mean_all = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-        target = (target_mask * attention_mask).unsqueeze(-1).float()
-        mean_target = (hidden * target).sum(1) / target.sum(1).clamp(min=1)
-        return self.head(self.drop(torch.cat([hidden[:, 0], mean_all, mean_target], -1)))
+        return self.head(self.drop(pooled_view(hidden, attention_mask, target_mask)))
 
 
 @torch.no_grad()

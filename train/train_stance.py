@@ -79,12 +79,18 @@ class StanceClassifier(nn.Module):
         hidden = self.encoder(
             input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
         ).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        mean_all = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        target_mask = (token_type_ids * attention_mask).unsqueeze(-1).to(hidden.dtype)
-        mean_target = (hidden * target_mask).sum(1) / target_mask.sum(1).clamp(min=1.0)
-        pooled = torch.cat([hidden[:, 0], mean_all, mean_target], dim=-1)
-        return self.head(self.dropout(pooled))
+        return self.head(self.dropout(pooled_view(hidden, attention_mask, token_type_ids)))
+
+
+def pooled_view(
+    hidden: torch.Tensor, attention_mask: torch.Tensor, target_mask: torch.Tensor
+) -> torch.Tensor:
+    """Return [CLS], the mean of all tokens and the mean of the target's tokens, side by side."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    mean_all = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+    target = (target_mask * attention_mask).unsqueeze(-1).to(hidden.dtype)
+    mean_target = (hidden * target).sum(1) / target.sum(1).clamp(min=1.0)
+    return torch.cat([hidden[:, 0], mean_all, mean_target], dim=-1)
 
 
 def read_soft_labels(path: Path, gold_weight: float) -> list[tuple[str, str, list[float]]]:
