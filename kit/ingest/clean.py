@@ -406,10 +406,7 @@ def clean_page(
 
 def _is_footer(line: str) -> bool:
     """Return True for a footer marker ("Most Read") or an author heading ("About the author")."""
-    return bool(
-        FOOTER.match(line)
-        or (line.startswith(("About ", "Written ")) and AUTHOR_HEADING.match(line))
-    )
+    return bool(FOOTER.match(line) or AUTHOR_HEADING.match(line))
 
 
 def is_biography(line: str) -> bool:
