@@ -256,6 +256,11 @@ STORY_SENTENCES = [
     "He said voters who subscribe to that view are a minority.",
     "“Follow us on Twitter,” the campaign told supporters at the rally.",
     "The company reserved all rights to appeal the ruling, its lawyer said.",
+    # prompt words in a story: quoted speech, a vote count, an email address, "help us"
+    "“They only help us with the burial,” she said, “not with the medicine we need.”",
+    "Voting in secret, 105 members of the assembly backed the proposal on Thursday.",
+    "Investigators traced the messages to a private email address the minister used.",
+    "Engineers said the new sensors would help us see cracks before they spread.",
 ]
 
 

@@ -81,8 +81,8 @@ BOX = re.compile(
 PROMPT = re.compile(
     r"(^\W*subscri(be|ption)\b|\bsubscriptions?$|\bnewsletter|^\W*sign(ed)? up\b|\bsign up$|"
     r"\bsuccessfully signed up\b|\bpaywall|^\W*donate\b|\bdonate (now|today)\b|\bmake a donation\b|"
-    r"\bhelp us\b|\bwill you help\b|\bbecome a (member|subscriber)|\b\d[\d,]* members\b|"
-    r"\benter your email|\bemail address\b|\bindicates required\b|\bsuccessful+y subscribed|"
+    r"^\W*(please )?help us\b|\bhelp us (continue|keep|fund|reach|grow)\b|\bwill you help\b|\bbecome a (member|subscriber)|\b(reach|join) (\w+ ){0,2}\d[\d,]* (other )?members\b|"
+    r"\benter your email|\b(your|valid|invalid|incorrect) email address\b|\bindicates required\b|\bsuccessful+y subscribed|"
     r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
     r"\baudio is (created|generated)\b|\blisten to this article\b|^\d+ min read$|"
     r"^story continued below$|^advertisement:?$|\bclick here\b|^share (this|on)\b|"
@@ -136,6 +136,8 @@ NOTICE_WORDS = 60
 LABEL_WORDS = 10
 NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
 QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
+# A quotation, to the closing mark or the line's end: "God help us," he said (``is_prompt``).
+QUOTATION = re.compile(r"[“\"„«][^”\"“»]*(?:[”\"“»]|$)")
 CREDIT = re.compile(
     r"(getty images|\bafp\b|\breuters\b|\bap photo\b|associated press|\bbloomberg\b|"
     r"shutterstock|\bepa\b|\bphoto(graph)?:|\bcredit:|\bimage:|\bcourtesy\b|/ap\b|\bap/)",
@@ -239,12 +241,14 @@ def _holds_any(line: str, keys: tuple[str, ...]) -> bool:
 
 
 def is_prompt(line: str) -> bool:
-    """Return True when ``line`` holds a prompt or navigation (``PROMPT``).
+    """Return True when ``line`` holds a prompt or navigation (``PROMPT``) outside quotation.
 
     >>> is_prompt("Skip to content"), is_prompt("The talks resume.")
     (True, False)
+    >>> is_prompt('"Help us find her," her father said.')
+    False
     """
-    return _holds_any(line, PROMPT_KEYS) and bool(PROMPT.search(line))
+    return _holds_any(line, PROMPT_KEYS) and bool(PROMPT.search(QUOTATION.sub(" ", line)))
 
 
 def site_notice(line: str) -> bool:
