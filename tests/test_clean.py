@@ -261,6 +261,7 @@ STORY_SENTENCES = [
     "Voting in secret, 105 members of the assembly backed the proposal on Thursday.",
     "Investigators traced the messages to a private email address the minister used.",
     "Engineers said the new sensors would help us see cracks before they spread.",
+    "The mayor apologised on Friday after she was pictured leaving the depot before the vote.",
 ]
 
 

@@ -144,7 +144,11 @@ CREDIT = re.compile(
     re.IGNORECASE,
 )
 CREDIT_BY = re.compile(r"(photo(graph)?|image|illustration) by\b", re.IGNORECASE)  # at the start
-CAPTION_MARKER = re.compile(r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|\bpictured\b")
+# "pictured", but not in a story's "she was pictured eating chips".
+CAPTION_MARKER = re.compile(
+    r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|"
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbe )\bpictured\b"
+)
 CREDIT_IN_PARENS = re.compile(
     r"\(([^()]*(/|photo by|getty|reuters|afp|ap photo)[^()]*)\)\s*$", re.IGNORECASE
 )
