@@ -493,3 +493,27 @@ def test_navigation_and_credits_between_paragraphs_are_dropped(line):
     text, dropped, _ = clean_page(page)
     assert text.split("\n\n") == MOST_READ_BEFORE
     assert set(line.split("\n")) <= {row["text"] for row in dropped}
+
+
+# Written for this test: an article that ends on a list its last sentence announces, then the
+# page's own list of labels and links.
+ANNOUNCED_LIST = [
+    "* The bridge closes for six weeks from the first of March",
+    "* Buses replace the trains between the two ports",
+    "* Tickets for both cost the same as before",
+    "* The operator publishes the bus timetable this month",
+]
+ANNOUNCED_LIST_PAGE = "\n".join(
+    ["Home", "News", "Coastal railway to close", *MOST_READ_BEFORE, "What travellers need to know:"]
+    + [*ANNOUNCED_LIST, "* Author: Tom Ruiz", "* Published: 2 March", "* Tags", "Contact us"]
+)
+
+
+def test_a_list_that_the_last_sentence_announces_is_kept():
+    text, dropped, _ = clean_page(ANNOUNCED_LIST_PAGE)
+    assert text.split("\n\n") == [
+        *MOST_READ_BEFORE,
+        "What travellers need to know:",
+        *ANNOUNCED_LIST,
+    ]
+    assert {"* Author: Tom Ruiz", "* Published: 2 March"} <= {row["text"] for row in dropped}

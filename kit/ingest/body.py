@@ -3,7 +3,8 @@ kept and dropped.
 
 ``kit.ingest.clean`` asks this module which lines the model drops (``model_reasons``), where a
 box of related links ends (``box_end``) and which non-sentences at the body's edges go
-(``trim_edges``); the line model itself (features, weights) is ``kit.ingest.lines``.
+(``trim_edges``; a list that the body announces with a colon stays, ``announced_items``); the line
+model itself (features, weights) is ``kit.ingest.lines``.
 
 >>> is_sentence("It rained."), is_sentence("Most Popular"), count_words("Xi’s visit, 21 Feb.")
 (True, False, 4)
@@ -59,6 +60,11 @@ CONFIDENT = 0.9
 END_LINES = 6
 # ... a sentence the model scores at least this share of its threshold.
 END_SCORE = 0.5
+# A list that a body line announces ("I'll sum them up:") is body: up to LIST_LINES list items
+# (``kit.ingest.lines.BULLET``) of at least LIST_WORDS words, not labels ("* Author: Jane Roe").
+LIST_LINES = 20
+LIST_WORDS = 3
+LABEL = re.compile(r"^\W*[^\W\d_][\w'’-]*(?: [\w'’-]+)?\s*:")
 
 
 # A box of links ends at the first sentence of this many words that the model scores at least
@@ -110,15 +116,51 @@ def trim_edges(
     like a sentence.
     """
     kept = [i for i in filled if i not in reasons]
+    listed = {kept[position] for position in announced_items([lines[i] for i in kept])}
     for order, where_ in ((kept, "before the body's first"), (kept[::-1], "after the body's last")):
         for i in order:
             if (
-                is_sentence(lines[i])
+                i in listed
+                or is_sentence(lines[i])
                 or body_score.get(i, 0.0) >= SURE_OF_BODY
                 or count_words(lines[i]) >= EDGE_WORDS
             ):
                 break
             reasons[i] = f"not a sentence, {where_} sentence (headline, link or label)"
+
+
+def is_list_item(line: str) -> bool:
+    """Return True for an item of a list that says something (not a link or a label).
+
+    >>> [is_list_item(line) for line in ("* Tuples save memory", "* Home", "- Author: Jo Li")]
+    [True, False, False]
+    """
+    match = line_model.BULLET.match(line)
+    return (
+        match is not None
+        and count_words(line) >= LIST_WORDS
+        and not LABEL.match(line[match.end() :])
+    )
+
+
+def announced_items(page_lines: list[str], kept: np.ndarray | None = None) -> list[int]:
+    """Return the positions of the list items that a ``kept`` line ending with ":" announces:
+    the run of items right below it, at most ``LIST_LINES`` (default: every line is kept).
+
+    >>> announced_items(["We found three things:", "* Tuples save memory",
+    ...     "* Slots save more of it", "* Author: Jo Li", "* Maps are fast here"])
+    [1, 2]
+    """
+    items: list[int] = []
+    run = -1  # items since the announcing line; -1: not in a list
+    for position, line in enumerate(page_lines):
+        if run >= 0 and run < LIST_LINES and is_list_item(line):
+            items.append(position)
+            run += 1
+            continue
+        announces = line.rstrip().endswith(":") and (kept is None or bool(kept[position]))
+        run = 0 if announces else -1
+    return items
 
 
 def model_reasons(
@@ -137,6 +179,7 @@ def model_reasons(
     threshold = model.threshold * min(1.0, float(scores.max()) / CONFIDENT)
     below = scores < threshold
     extend_ends(below, page_lines, scores >= END_SCORE * threshold)
+    below[announced_items(page_lines, ~below)] = False
     # Only the lines no rule has named yet (a headline, a byline) need the model's reason.
     low = [position for position, i in enumerate(filled) if below[position] and i not in reasons]
     strongest = line_model.strongest_features(features[low], model) if low else []

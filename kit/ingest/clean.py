@@ -19,7 +19,8 @@ the extractor could not find; a record's text skips rule 2), in this order:
 5. photo credits and captions (a credit line, a caption ending in a credit, ", left,");
 6. signatures ("With Post Wires", "… contributed to this report");
 7. lines repeated verbatim on many pages of the same outlet (``min_pages``);
-8. lines that are not sentences, when the model is not sure they are body;
+8. lines that are not sentences, when the model is not sure they are body (but the items of a
+   list that a body line announces, "Three things changed:", stay);
 9. context rules: a short sentence right below a caption head that names the same people is its
    caption, a line just above a credit is a caption, a line between two captions is a caption,
    and a line between two prompts belongs to the prompt block;
@@ -81,8 +82,10 @@ BOX = re.compile(
 PROMPT = re.compile(
     r"(^\W*subscri(be|ption)\b|\bsubscriptions?$|\bnewsletter|^\W*sign(ed)? up\b|\bsign up$|"
     r"\bsuccessfully signed up\b|\bpaywall|^\W*donate\b|\bdonate (now|today)\b|\bmake a donation\b|"
-    r"^\W*(please )?help us\b|\bhelp us (continue|keep|fund|reach|grow)\b|\bwill you help\b|\bbecome a (member|subscriber)|\b(reach|join) (\w+ ){0,2}\d[\d,]* (other )?members\b|"
-    r"\benter your email|\b(your|valid|invalid|incorrect) email address\b|\bindicates required\b|\bsuccessful+y subscribed|"
+    r"^\W*(please )?help us\b|\bhelp us (continue|keep|fund|reach|grow)\b|\bwill you help\b|"
+    r"\bbecome a (member|subscriber)|\b(reach|join) (\w+ ){0,2}\d[\d,]* (other )?members\b|"
+    r"\benter your email|\b(your|valid|invalid|incorrect) email address\b|"
+    r"\bindicates required\b|\bsuccessful+y subscribed|"
     r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
     r"\baudio is (created|generated)\b|\blisten to this article\b|^\d+ min read$|"
     r"^story continued below$|^advertisement:?$|\bclick here\b|^share (this|on)\b|"

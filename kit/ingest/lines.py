@@ -48,7 +48,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _COMMA = re.compile(r"[,，、;；:]")
 _SEPARATOR = re.compile(r"[|»›·•►▸→←/\\>]|\s-\s|©|\u00ae")
-_BULLET = re.compile(r"^\s*(?:[*•·\-–—+]|\d+[.)])\s")
+BULLET = re.compile(r"^\s*(?:[*•·\-–—+]|\d+[.)])\s")
 _LONG_WORDS = 10
 _EDGE_PUNCTUATION = ".,;:!?\"'()"
 
@@ -168,7 +168,7 @@ def _line_row(line: str, found: list[str]) -> list[float]:
         capitalised / max(len(tokens), 1),
         short / max(len(tokens), 1),
         min(len(_SEPARATOR.findall(line)), 3) / 3,
-        float(bool(_BULLET.match(line))),
+        float(bool(BULLET.match(line))),
         float(words >= _LONG_WORDS),
         float(words >= 40),
     ]
