@@ -517,3 +517,21 @@ def test_a_list_that_the_last_sentence_announces_is_kept():
         *ANNOUNCED_LIST,
     ]
     assert {"* Author: Tom Ruiz", "* Published: 2 March"} <= {row["text"] for row in dropped}
+
+
+# Written for this test: a long headline in title case, a standfirst without a full stop, a
+# label, then the story.
+STANDFIRST = (
+    "The line will close for six weeks while engineers replace the bridge, and buses will run "
+    "in place of the trains"
+)
+STANDFIRST_PAGE = "\n".join(
+    ["Home", "News", "Coastal Railway to Close for Six Weeks as Engineers Replace the Bridge"]
+    + [STANDFIRST, "Updated 2 March", *MOST_READ_BEFORE, "Contact us"]
+)
+
+
+def test_a_standfirst_above_the_body_is_kept_and_the_labels_below_it_are_not():
+    text, dropped, _ = clean_page(STANDFIRST_PAGE)
+    assert text.split("\n\n") == [STANDFIRST, *MOST_READ_BEFORE]
+    assert "Updated 2 March" in {row["text"] for row in dropped}
