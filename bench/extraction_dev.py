@@ -12,6 +12,10 @@ Nothing here is imported by the kit; the corpus is read from ``../shared`` and n
 - ``score(outputs, pages)`` counts as trafilatura's evaluation does: a ``with`` passage found in
   the output is a true positive, one missing a false negative; a ``without`` passage found is a
   false positive. Whitespace is squashed on both sides first (a rendering splits lines).
+- ``shingle_score(outputs, references, pages)`` scores by token 4-grams against a reference
+  text per page, as article-body benchmarks do (the issue's acceptance measure); extraction-dev
+  has no reference bodies, so ``bench/cleaning.py`` uses trafilatura's text where it holds
+  exactly its page's passages (``holds_exactly_its_passages``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +129,43 @@ def score(outputs: Mapping[str, str | None], pages: Iterable[DevPage]) -> Score:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Score(precision, recall, f1, n_pages)
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    """Return the set of ``size`` consecutive lower-cased word tokens of ``text``."""
+    tokens = _TOKEN.findall(text.lower())
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def shingle_score(
+    outputs: Mapping[str, str | None], references: Mapping[str, str], pages: Iterable[DevPage]
+) -> Score:
+    """Return precision and recall of each output's token 4-grams against its page's reference
+    text, averaged over the pages (F1 of the two means), as article-body benchmarks score."""
+    precisions, recalls = [], []
+    for page in pages:
+        reference = shingles(references[page.page_id])
+        output = shingles(outputs.get(page.page_id) or "")
+        common = len(reference & output)
+        precisions.append(common / len(output) if output else 0.0)
+        recalls.append(common / len(reference) if reference else 0.0)
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1, len(precisions))
+
+
+def holds_exactly_its_passages(output: str, page: DevPage) -> bool:
+    """Return True when ``output`` holds every passage ``page`` must and none it must not."""
+    text = squash(output)
+    return (
+        bool(page.with_passages)
+        and all(squash(passage) in text for passage in page.with_passages)
+        and not any(squash(passage) in text for passage in page.without_passages)
+    )
 
 
 def densest_block(text: str, *, window: int = 15, long_words: int = 10) -> str:
