@@ -461,13 +461,19 @@ def test_the_authors_biography_below_the_article_is_dropped(ending):
     assert "biography" in reasons[BIOGRAPHY] or reasons[BIOGRAPHY].startswith("after the article")
 
 
-def test_a_last_sentence_about_someone_in_the_story_is_kept():
-    """Only a last line that opens with a name and says what the person is counts as a
-    biography; a closing sentence about the story's people is body."""
-    closing = (
+@pytest.mark.parametrize(
+    "closing",
+    [
         "Anna Berg, who chairs the residents' group, said the council is a long way from "
-        "agreeing on the money."
-    )
+        "agreeing on the money.",
+        "Harbour Fish Bar is a small place on the quay where the line's engineers eat at night.",
+        "Jonas Weber is a former mayor of the town and has campaigned for the line since 2019.",
+    ],
+    ids=["someone said", "a place", "someone in the story"],
+)
+def test_a_last_sentence_about_someone_in_the_story_is_kept(closing):
+    """Only a last line that opens with a name and says what the person does for a living
+    counts as a biography; a closing sentence about the story's people or places is body."""
     page = "\n".join(["Coastal railway to close"] + MOST_READ_BEFORE + [closing])
     text, _, _ = clean_page(page)
     assert text.split("\n\n") == MOST_READ_BEFORE + [closing]

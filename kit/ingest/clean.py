@@ -26,7 +26,8 @@ the extractor could not find; a record's text skips rule 2), in this order:
    and a line between two prompts belongs to the prompt block;
 10. the author's biography: an "About the author" (or "About Jane Roe", "Written by …")
    heading below most of the body ends the article as a footer marker does, and a last line
-   that names someone and says what they are ("Jane Roe is a senior writer for …") is dropped.
+   that names someone and says what they do for a living ("Jane Roe is a senior writer for …")
+   is dropped.
 
 For trafilatura's text of an HTML page (``kind`` "html") only what the extractor demonstrably
 misses is dropped: lines repeated on many pages of the outlet, short prompts and site notices
@@ -177,6 +178,16 @@ BIOGRAPHY = re.compile(
     rf"has (?:worked|been|written|covered|reported) |writes |covers |reports )"
 )
 BIOGRAPHY_WORDS = 100  # a longer last line is a paragraph of the story
+# ... and it says what the person does for a living (not "Dezuka Suisan is a fun treasure trove
+# of deep-fried goodies", a shop, nor "Martin Schulz is a former president of …", the story).
+ROLE = re.compile(
+    r"\b(writer|reporter|editor|journalist|correspondent|columnist|author|contributor|producer|"
+    r"host|anchor|critic|fellow|professor|lecturer|analyst|researcher|scientist|economist|"
+    r"expert|attorney|lawyer|advis[eo]r|freelance|staff|blogger|photographer|founder|director|"
+    r"intern|served|cover(s|ed|ing)|writ(es|ten|ing)|report(s|ed|ing)|news|magazine|newspaper|"
+    r"books?|journalism|podcast)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -426,7 +437,11 @@ def is_biography(line: str) -> bool:
     >>> is_biography("Jane Roe is a senior writer for the Herald."), is_biography("He is a liar.")
     (True, False)
     """
-    return bool(BIOGRAPHY.match(line)) and count_words(line) <= BIOGRAPHY_WORDS
+    return (
+        bool(BIOGRAPHY.match(line))
+        and count_words(line) <= BIOGRAPHY_WORDS
+        and bool(ROLE.search(line))
+    )
 
 
 def _drop_biography(lines: list[str], filled: list[int], reasons: dict[int, str]) -> None:
