@@ -541,3 +541,18 @@ def test_a_standfirst_above_the_body_is_kept_and_the_labels_below_it_are_not():
     text, dropped, _ = clean_page(STANDFIRST_PAGE)
     assert text.split("\n\n") == [STANDFIRST, *MOST_READ_BEFORE]
     assert "Updated 2 March" in {row["text"] for row in dropped}
+
+
+def test_a_paragraph_above_a_credit_is_body_and_a_one_sentence_caption_is_not():
+    paragraph = (
+        "The old bridge carried its first train in 1891. Engineers say its piers have cracked "
+        "twice since then."
+    )
+    caption = "Engineers inspect the bridge over the estuary"
+    page = "\n".join(
+        ["Coastal railway to close", *MOST_READ_BEFORE[:3], paragraph, "Getty Images"]
+        + [*MOST_READ_BEFORE[3:5], caption, "Getty Images", *MOST_READ_BEFORE[5:]]
+    )
+    text, dropped, _ = clean_page(page)
+    assert text.split("\n\n") == [*MOST_READ_BEFORE[:3], paragraph, *MOST_READ_BEFORE[3:]]
+    assert caption in {row["text"] for row in dropped}

@@ -22,7 +22,8 @@ the extractor could not find; a record's text skips rule 2), in this order:
 8. lines that are not sentences, when the model is not sure they are body (but the items of a
    list that a body line announces, "Three things changed:", stay);
 9. context rules: a short sentence right below a caption head that names the same people is its
-   caption, a line just above a credit is a caption, a line between two captions is a caption,
+   caption, a line of one sentence just above a credit is a caption, a line between two captions
+   is a caption,
    and a line between two prompts belongs to the prompt block;
 10. the author's biography: an "About the author" (or "About Jane Roe", "Written by …")
    heading below most of the body ends the article as a footer marker does, and a last line
@@ -139,6 +140,8 @@ LABEL = re.compile(
 NOTICE_WORDS = 60
 LABEL_WORDS = 10
 NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
+# A stop and a capital after it: a line of two sentences or more is a paragraph, not a caption.
+SECOND_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s+[\"“]?[A-Z]")
 QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
 # A quotation, to the closing mark or the line's end: "God help us," he said (``is_prompt``).
 QUOTATION = re.compile(r"[“\"„«][^”\"“»]*(?:[”\"“»]|$)")
@@ -319,7 +322,7 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
             reason_before = reasons.get(before, "") if before is not None else ""
             reason_after = reasons.get(after, "") if after is not None else ""
             short_plain = count_words(line) <= 30 and not QUOTED.search(line)
-            if reason_after == "photo credit" and short_plain:
+            if reason_after == "photo credit" and short_plain and not SECOND_SENTENCE.search(line):
                 reasons[i] = "photo caption (above a credit)"
             elif reason_after.startswith("photo caption") and short_plain and not is_sentence(line):
                 reasons[i] = "photo caption (its head, above the caption)"
