@@ -23,8 +23,7 @@ the extractor could not find; a record's text skips rule 2), in this order:
    list that a body line announces, "Three things changed:", stay);
 9. context rules: a short sentence right below a caption head that names the same people is its
    caption, a line of one sentence just above a credit is a caption, a line between two captions
-   is a caption,
-   and a line between two prompts belongs to the prompt block;
+   is a caption, and a line between two prompts belongs to the prompt block;
 10. the author's biography: an "About the author" (or "About Jane Roe", "Written by …")
    heading below most of the body ends the article as a footer marker does, and a last line
    that names someone and says what they do for a living ("Jane Roe is a senior writer for …")
