@@ -466,7 +466,7 @@ def test_the_authors_biography_below_the_article_is_dropped(ending):
     [
         "Anna Berg, who chairs the residents' group, said the council is a long way from "
         "agreeing on the money.",
-        "Harbour Fish Bar is a small place on the quay where the line's engineers eat at night.",
+        "Harbour Fish Bar is a small place on the quay. Its staff fry what the boats bring in.",
         "Jonas Weber is a former mayor of the town and has campaigned for the line since 2019.",
     ],
     ids=["someone said", "a place", "someone in the story"],

@@ -140,7 +140,7 @@ NOTICE_WORDS = 60
 LABEL_WORDS = 10
 NOTICE_REASON = "site notice (sign-up, follow us, copyright, disclosure, label)"
 # A stop and a capital after it: a line of two sentences or more is a paragraph, not a caption.
-SECOND_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s+[\"“]?[A-Z]")
+SECOND_SENTENCE = re.compile(r"(?<![A-Z])[.!?][\"'”’)]*\s+[\"“]?[A-Z]")  # not "Jane Q. Roe"
 QUOTED = re.compile(r"[“”\"]")  # quoted speech is someone's words, not the site's
 # A quotation, to the closing mark or the line's end: "God help us," he said (``is_prompt``).
 QUOTATION = re.compile(r"[“\"„«][^”\"“»]*(?:[”\"“»]|$)")
@@ -180,12 +180,12 @@ BIOGRAPHY = re.compile(
     rf"has (?:worked|been|written|covered|reported) |writes |covers |reports )"
 )
 BIOGRAPHY_WORDS = 100  # a longer last line is a paragraph of the story
-# ... and it says what the person does for a living (not "Dezuka Suisan is a fun treasure trove
-# of deep-fried goodies", a shop, nor "Martin Schulz is a former president of …", the story).
+# ... and its first sentence says what the person does for a living (not "Dezuka Suisan is a fun
+# treasure trove of deep-fried goodies", a shop, nor "Martin Schulz is a former president of …").
 ROLE = re.compile(
     r"\b(writer|reporter|editor|journalist|correspondent|columnist|author|contributor|producer|"
     r"host|anchor|critic|fellow|professor|lecturer|analyst|researcher|scientist|economist|"
-    r"expert|attorney|lawyer|advis[eo]r|freelance|staff|blogger|photographer|founder|director|"
+    r"expert|attorney|lawyer|judge|advis[eo]r|freelance|blogger|photographer|founder|director|"
     r"intern|served|cover(s|ed|ing)|writ(es|ten|ing)|report(s|ed|ing)|news|magazine|newspaper|"
     r"books?|journalism|podcast)\b",
     re.IGNORECASE,
@@ -442,7 +442,7 @@ def is_biography(line: str) -> bool:
     return (
         bool(BIOGRAPHY.match(line))
         and count_words(line) <= BIOGRAPHY_WORDS
-        and bool(ROLE.search(line))
+        and bool(ROLE.search(SECOND_SENTENCE.split(line, maxsplit=1)[0]))
     )
 
 
