@@ -8,6 +8,8 @@ prints, in one run, precision / recall / F1 and the time per page of:
   densest-block       the 15 consecutive lines holding the most lines of 10+ words
   trafilatura (HTML)  trafilatura alone on the HTML, with the kit's settings
   kit plain text      ``kit.ingest.clean.clean_documents`` on the rendered pages (outlet = host)
+  kit, other rendering  the same on another rendering (``render_blocks``: a browser's "copy
+                      all", no list markers or layout), as the renderer of held-out pages is unknown
   kit HTML            the kit's HTML reading (``kit.ingest.html_pages``) then ``clean_documents``
 
 on all pages, the English ones, and the held-out third (never used to train the line model,
@@ -40,6 +42,7 @@ from extraction_dev import (
     densest_block,
     holds_exactly_its_passages,
     load_pages,
+    render_blocks,
     render_text,
     score,
     shingle_score,
@@ -100,6 +103,11 @@ def kit_plain_text(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
     return _cleaned(_documents(pages, texts, ["text"] * len(pages)))
 
 
+def kit_other_rendering(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
+    rendered = [render_blocks(page) for page in pages]
+    return _cleaned(_documents(pages, rendered, ["text"] * len(pages)))
+
+
 def kit_html(pages: list[DevPage], texts: list[str]) -> dict[str, str]:
     read = [read_html_page(page.html) for page in pages]
     kept = [(page, result) for page, result in zip(pages, read, strict=True) if result.text]
@@ -117,6 +125,7 @@ SYSTEMS: dict[str, Callable[[list[DevPage], list[str]], dict[str, str]]] = {
     "densest-block": densest,
     TRAFILATURA: trafilatura_alone,
     "kit plain text": kit_plain_text,
+    "kit, other rendering": kit_other_rendering,
     "kit HTML": kit_html,
 }
 

@@ -9,6 +9,7 @@ Nothing here is imported by the kit; the corpus is read from ``../shared`` and n
   split never changes and never depends on the page's content).
 - ``render_text(html)`` is the whole page as a scraper's "save as text" gives it (inscriptis),
   navigation and all; renderings are cached on disk because inscriptis is slow on big pages.
+  ``render_blocks(page)`` is another rendering, as a browser's "select all, copy" gives it.
 - ``score(outputs, pages)`` counts as trafilatura's evaluation does: a ``with`` passage found in
   the output is a true positive, one missing a false negative; a ``without`` passage found is a
   false positive. Whitespace is squashed on both sides first (a rendering splits lines).
@@ -99,6 +100,51 @@ def render_text(page: DevPage) -> str:
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(text, encoding="utf-8")
     return text
+
+
+# The elements a browser starts a new line for, and those it does not show.
+_BLOCKS = frozenset((
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+))  # fmt: skip
+_HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+
+
+def render_blocks(page: DevPage) -> str:
+    """Return the page as a browser's "select all, copy" gives it: each block element on its
+    own lines, whitespace squashed, no list markers and no layout (unlike ``render_text``).
+    The kit is checked on both, since the renderer of a page saved as text is not known."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(decode_html(page.html))
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def end_line() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in _HIDDEN:
+            if tag in _BLOCKS:
+                end_line()
+            current.append(element.text or "")
+            for child in element:
+                walk(child)
+            if tag in _BLOCKS:
+                end_line()
+        current.append(element.tail or "")
+
+    walk(root)
+    end_line()
+    return "\n".join(lines)
 
 
 def squash(text: str) -> str:
