@@ -400,14 +400,25 @@ MOST_READ_PAGE = "\n".join(
     + [*MOST_READ_AFTER, "Contact us", "Privacy policy", "Terms of use"]
 )
 
+# ... and a longer box: seven teasers with their bylines, fifteen lines from marker to body.
+LONG_MOST_READ_PAGE = "\n".join(
+    ["Home", "News", "Transport", "Coastal railway to close for bridge repairs"]
+    + MOST_READ_BEFORE
+    + ["Most Read", "Ferry fares rise again", "Anna Berg", "New tram line opens", "Tom Ruiz"]
+    + ["Airport expands", "Jo Li", "Harbour wall repaired", "Sam Berg", "Port strike ends"]
+    + ["Ana Ruiz", "Bus lanes extended", "Tom Li", "Night trains return", "Jo Berg"]
+    + [*MOST_READ_AFTER, "Contact us", "Privacy policy", "Terms of use"]
+)
+
 
 @pytest.mark.parametrize(
     ("page", "body_lines", "marker"),
     [
         (BOX_PAGE, BOX_PAGE_BODY + BOX_PAGE_AFTER, "Related"),
         (MOST_READ_PAGE, MOST_READ_BEFORE + MOST_READ_AFTER, "Most Read"),
+        (LONG_MOST_READ_PAGE, MOST_READ_BEFORE + MOST_READ_AFTER, "Most Read"),
     ],
-    ids=["related", "most read"],
+    ids=["related", "most read", "long most read"],
 )
 def test_a_box_of_links_inside_the_body_cuts_only_itself(page, body_lines, marker):
     text, dropped, _ = clean_page(page)
@@ -556,3 +567,12 @@ def test_a_paragraph_above_a_credit_is_body_and_a_one_sentence_caption_is_not():
     text, dropped, _ = clean_page(page)
     assert text.split("\n\n") == [*MOST_READ_BEFORE[:3], paragraph, *MOST_READ_BEFORE[3:]]
     assert caption in {row["text"] for row in dropped}
+
+
+def test_a_list_announced_on_a_page_without_list_markers_is_kept():
+    """A browser's "copy all" prints list items without "* ": on such a page any line of a few
+    words below a body line ending with ":" may be an item."""
+    items = [line.removeprefix("* ") for line in ANNOUNCED_LIST]
+    page = ANNOUNCED_LIST_PAGE.replace("* ", "")
+    text, _, _ = clean_page(page)
+    assert text.split("\n\n")[-len(items) :] == items

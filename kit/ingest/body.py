@@ -77,7 +77,7 @@ LABEL = re.compile(r"^\W*[^\W\d_][\w'’-]*(?: [\w'’-]+)?\s*:")
 # RESUME_SCORE, within BOX_LINES lines of its marker; with none there, the marker ends the article.
 RESUME_WORDS = 10
 RESUME_SCORE = 0.4
-BOX_LINES = 12
+BOX_LINES = 20  # 12 lost a story that resumes below three teasers with bylines
 # Below the other footer markers ("Most Read", "Comments"), which more often end the article,
 # this many such sentences in a row, each scored at least this (0.8 and 0.9 gave the same
 # figures on extraction-dev; 0.7 lost precision on its training pages).
@@ -93,21 +93,29 @@ def box_end(
     *,
     footer: bool = False,
 ) -> int | None:
-    """Return the line where the body goes on below a box of links, or None if it does not.
+    """Return the line where the body goes on below a box of links, or None if it does not:
+    the first body sentence within ``BOX_LINES`` (or the first of the sentences just above it
+    that the model half believes).
 
     Below a ``footer`` marker the body goes on only at ``FOOTER_RESUME_LINES`` such sentences
     in a row that the model is ``FOOTER_RESUME_SCORE`` sure of.
     """
     after = [i for i in filled if i > marker]
-    for position, i in enumerate(after[:BOX_LINES]):
-        run = after[position : position + (FOOTER_RESUME_LINES if footer else 1)]
-        if all(
+
+    def body_sentence(j: int, score: float) -> bool:
+        return (
             is_sentence(lines[j].strip())
             and line_model.line_words(lines[j]) >= RESUME_WORDS
-            and body_score.get(j, 0.0) >= (FOOTER_RESUME_SCORE if footer else RESUME_SCORE)
-            for j in run
-        ):
-            return i
+            and body_score.get(j, 0.0) >= score
+        )
+
+    for position in range(min(BOX_LINES, len(after))):
+        run = after[position : position + (FOOTER_RESUME_LINES if footer else 1)]
+        if all(body_sentence(j, FOOTER_RESUME_SCORE if footer else RESUME_SCORE) for j in run):
+            # The body goes on from the sentences just above, which the model half believes.
+            while position > 0 and body_sentence(after[position - 1], RESUME_SCORE):
+                position -= 1
+            return after[position]
     return None
 
 
@@ -153,17 +161,18 @@ def is_standfirst(line: str) -> bool:
     return len(words) >= LEAD_WORDS and capitalised < TITLE_CASE * len(long_words)
 
 
-def is_list_item(line: str) -> bool:
-    """Return True for an item of a list that says something (not a link or a label).
+def is_list_item(line: str, *, marked: bool = True) -> bool:
+    """Return True for an item of a list that says something (not a link or a label); on a
+    page whose rendering ``marked`` no list item ("* ", "1. "), any line may be one.
 
     >>> [is_list_item(line) for line in ("* Tuples save memory", "* Home", "- Author: Jo Li")]
     [True, False, False]
     """
     match = line_model.BULLET.match(line)
     return (
-        match is not None
+        (match is not None or not marked)
         and count_words(line) >= LIST_WORDS
-        and not LABEL.match(line[match.end() :])
+        and not LABEL.match(line[match.end() :] if match else line)
     )
 
 
@@ -174,11 +183,14 @@ def announced_items(page_lines: list[str], kept: np.ndarray | None = None) -> li
     >>> announced_items(["We found three things:", "* Tuples save memory",
     ...     "* Slots save more of it", "* Author: Jo Li", "* Maps are fast here"])
     [1, 2]
+    >>> announced_items(["We found two things:", "Tuples save memory", "Slots save more"])
+    [1, 2]
     """
     items: list[int] = []
     run = -1  # items since the announcing line; -1: not in a list
+    marked = any(line_model.BULLET.match(line) for line in page_lines)
     for position, line in enumerate(page_lines):
-        if run >= 0 and run < LIST_LINES and is_list_item(line):
+        if run >= 0 and run < LIST_LINES and is_list_item(line, marked=marked):
             items.append(position)
             run += 1
             continue
