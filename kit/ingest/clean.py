@@ -90,7 +90,7 @@ PROMPT = re.compile(
     r"\bthank you for signing up|\bskip to (main )?content\b|^edit post$|"
     r"\baudio is (created|generated)\b|\blisten to this article\b|^\d+ min read$|"
     r"^story continued below$|^advertisement:?$|\bclick here\b|^share (this|on)\b|"
-    r"^(previous|next) (article|post|story)\b|\(opens in (a )?new (window|tab)\)|"
+    r"^(previous|next) (article|post|story)(\b|(?=[A-Z]))|\(opens in (a )?new (window|tab)\)|"
     r"^explore further$|^view the (discussion|comments)\b|^you are here:?$|"
     r"^follow us\b|\bsupport (our|independent) journalism\b|\bstand behind\b.*\bjournalism\b)",
     re.IGNORECASE,
@@ -119,7 +119,7 @@ NOTICE = re.compile(
     r"\bsubmit (a|your) letter\b|\bwe want to hear (from you|what you think)\b|"
     r"\bwe need your help\b|\bhelp us (continue|keep|fund)\b|\badvertise with\b|"
     r"\ball rights reserved\b|\bcopyrighted property\b|\bwritten permission\b|^©|"
-    r"\bwe may (receive|earn) (a )?(compensation|commission)\b|"
+    r"\bwe may (receive|earn) (an? )?(affiliate |small )?(compensation|commission)\b|"
     r"\b(affiliate|advertiser) (links?|disclosure)\b|\bthis (post|article|page) contains "
     r"(affiliate|references)\b)",
     re.IGNORECASE,
