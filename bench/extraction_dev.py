@@ -108,7 +108,7 @@ _BLOCKS = frozenset((
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
     "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
 ))  # fmt: skip
-_HIDDEN = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+_HIDDEN = frozenset({"!--", "script", "style", "noscript", "template", "svg", "head"})
 
 
 def render_blocks(page: DevPage) -> str:
@@ -131,7 +131,7 @@ def render_blocks(page: DevPage) -> str:
         current.clear()
 
     def walk(element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = element.tag if isinstance(element.tag, str) else "!--"  # a comment shows nothing
         if tag not in _HIDDEN:
             if tag in _BLOCKS:
                 end_line()
