@@ -588,3 +588,14 @@ def test_a_list_announced_on_a_page_without_list_markers_is_kept():
     page = ANNOUNCED_LIST_PAGE.replace("* ", "")
     text, _, _ = clean_page(page)
     assert text.split("\n\n")[-len(items) :] == items
+
+
+def test_a_caption_ending_in_its_credit_is_dropped_and_the_lead_below_it_kept():
+    caption = "Engineers Anna Berg and Tom Ruiz inspect the bridge over the estuary. Jo Li/Reuters"
+    lead = (
+        "Anna Berg and Tom Ruiz found the cracks that will close the coastal railway this spring."
+    )
+    page = "\n".join(["Coastal railway to close", caption, lead, *MOST_READ_BEFORE])
+    text, dropped, _ = clean_page(page)
+    assert text.split("\n\n") == [lead, *MOST_READ_BEFORE]
+    assert {row["text"]: row["reason"] for row in dropped}[caption].startswith("photo caption")

@@ -155,6 +155,13 @@ CAPTION_MARKER = re.compile(
     r",\s+(left|right|center|centre)\s*,|\((l|r|left|right)\)|"
     r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbe )\bpictured\b"
 )
+CREDIT_WORDS = 8  # a credit line is at most this long ("Photo by Jane Roe / Getty Images")
+# A caption that ends in its credit: "… across its supply chain. Mike Blake/Reuters files".
+CREDIT_AT_END = re.compile(
+    r"\b[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3} ?/ ?(?:Reuters|AP|AFP|Getty Images|Bloomberg|EPA|"
+    r"AAP|Xinhua)(?: files?| file photo)?\.?$",
+    re.IGNORECASE,
+)
 CREDIT_IN_PARENS = re.compile(
     r"\(([^()]*(/|photo by|getty|reuters|afp|ap photo)[^()]*)\)\s*$", re.IGNORECASE
 )
@@ -295,10 +302,14 @@ def _line_reason(line: str) -> str | None:
         return "prompt or navigation"
     if SIGNATURE.match(line):
         return "signature"
-    if CREDIT_IN_PARENS.search(line) or CAPTION_MARKER.search(line):
+    if (
+        CREDIT_IN_PARENS.search(line)
+        or CAPTION_MARKER.search(line)
+        or (CREDIT_AT_END.search(line) and count_words(line) > CREDIT_WORDS)  # else a credit
+    ):
         return "photo caption"
     credit = CREDIT_BY.match(line) or CREDIT.search(line)
-    if credit and count_words(line) <= 8 and not line.endswith("."):
+    if credit and count_words(line) <= CREDIT_WORDS and not line.endswith("."):
         return "photo credit"
     return None
 
@@ -336,6 +347,7 @@ def _apply_context(lines: list[str], reasons: dict[int, str]) -> None:
                 and reason_before.startswith(("not a sentence", "photo caption"))
                 and count_words(lines[before]) >= 6
                 and _shared_names(lines[before], line) >= 2
+                and not CREDIT.search(lines[before])  # a caption with its credit is whole
             ):
                 reasons[i] = "photo caption (below a caption head naming the same people)"
             elif (
