@@ -305,7 +305,7 @@ def _line_reason(line: str) -> str | None:
     if (
         CREDIT_IN_PARENS.search(line)
         or CAPTION_MARKER.search(line)
-        or (CREDIT_AT_END.search(line) and count_words(line) > CREDIT_WORDS)  # else a credit
+        or ("/" in line and CREDIT_AT_END.search(line) and count_words(line) > CREDIT_WORDS)
     ):
         return "photo caption"
     credit = CREDIT_BY.match(line) or CREDIT.search(line)
